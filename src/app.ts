@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from './env';
+import { ApiError, envelope, type ErrorCode } from './http/errors';
+import { clock, csrf, noStore, requireUser, securityHeaders } from './http/middleware';
+import { authRoutes } from './routes/auth';
+import { meRoutes } from './routes/me';
+import { userRoutes } from './routes/users';
+import { pageRoutes } from './routes/scheduling-pages';
+import { publicRoutes } from './routes/public';
+import { bookingRoutes } from './routes/bookings';
+import { personRoutes } from './routes/persons';
+import { htmlRoutes } from './routes/html';
+import { NotFoundPage } from './ui/not-found';
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'invalid_state',
+};
+
+const isApi = (path: string) => path.startsWith('/api/');
+
+export const app = new Hono<AppEnv>();
+
+app.use('*', clock, securityHeaders);
+app.use('/api/*', noStore, csrf);
+
+app.route('/api/auth', authRoutes);
+app.route('/api/public', publicRoutes);
+app.use('/api/me', requireUser);
+app.use('/api/users/*', requireUser);
+app.use('/api/scheduling-pages/*', requireUser);
+app.use('/api/bookings/*', requireUser);
+app.use('/api/persons/*', requireUser);
+app.route('/api/me', meRoutes);
+app.route('/api/users', userRoutes);
+app.route('/api/scheduling-pages', pageRoutes);
+app.route('/api/bookings', bookingRoutes);
+app.route('/api/persons', personRoutes);
+app.route('/', htmlRoutes);
+
+app.notFound((c) => {
+  if (isApi(c.req.path)) return c.json(envelope('not_found', 'Not found'), 404);
+  return c.html(NotFoundPage(), 404);
+});
+
+/** The one place errors become responses: the envelope for the API, a page for HTML. */
+app.onError((err, c) => {
+  let code: ErrorCode;
+  let message: string;
+  let issues: ApiError['issues'];
+  if (err instanceof ApiError) {
+    ({ code, message, issues } = err);
+  } else if (err instanceof HTTPException && STATUS_CODES[err.status]) {
+    code = STATUS_CODES[err.status];
+    message = err.message || code;
+  } else {
+    console.error('unhandled error', err);
+    return isApi(c.req.path)
+      ? c.json({ error: { code: 'internal', message: 'Something went wrong' } }, 500)
+      : c.text('Something went wrong', 500);
+  }
+  const status = err instanceof HTTPException ? err.status : 500;
+  if (!isApi(c.req.path) && code === 'not_found') return c.html(NotFoundPage(), 404);
+  return c.json(envelope(code, message, issues), status);
+});

@@ -1,0 +1,95 @@
+/**
+ * Pre-meeting briefings. The sweep takes the scheduled event's time as now and briefs the
+ * hosts of confirmed bookings with now < start ≤ now + 60 min that were made at least an hour
+ * ahead, on pages with briefings on. Each booking's outbox rows and its briefing_sent_at are
+ * written in one batch, and the insert only fires while briefing_sent_at is still empty, so
+ * overlapping sweeps never brief twice.
+ */
+import { and, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Bindings } from '../env';
+import { getDb } from '../db/client';
+import { activities, bookingHosts, bookings, opportunities, persons, schedulingPages, users } from '../db/schema';
+import { renderBriefing } from '../email/templates';
+import { locationLabel } from '../domain/format';
+import { sweepOutbox } from '../email/delivery';
+
+const HOUR = 3_600_000;
+const RECENT_ACTIVITIES = 5;
+
+export async function sweepBriefings(env: Bindings, now: number): Promise<number> {
+  const db = getDb(env.DB);
+  const due = await db
+    .select({ booking: bookings, pageTitle: schedulingPages.title })
+    .from(bookings)
+    .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
+    .where(
+      and(
+        eq(bookings.status, 'confirmed'),
+        isNull(bookings.briefingSentAt),
+        gt(bookings.startAt, now),
+        lte(bookings.startAt, now + HOUR),
+        sql`${bookings.startAt} - ${HOUR} >= ${bookings.createdAt}`,
+        eq(schedulingPages.briefingEnabled, true),
+      ),
+    );
+  if (due.length === 0) return 0;
+
+  const ids = due.map((d) => d.booking.id);
+  const personIds = [...new Set(due.map((d) => d.booking.personId).filter((p): p is number => p !== null))];
+  const [hosts, people, recent, open] = await db.batch([
+    db
+      .select({ bookingId: bookingHosts.bookingId, name: users.name, email: users.email })
+      .from(bookingHosts)
+      .innerJoin(users, eq(users.id, bookingHosts.userId))
+      .where(inArray(bookingHosts.bookingId, ids)),
+    db.select().from(persons).where(inArray(persons.id, personIds.length ? personIds : [-1])),
+    db
+      .select()
+      .from(activities)
+      .where(inArray(activities.personId, personIds.length ? personIds : [-1]))
+      .orderBy(desc(activities.occurredAt)),
+    db
+      .select()
+      .from(opportunities)
+      .where(and(inArray(opportunities.personId, personIds.length ? personIds : [-1]), eq(opportunities.status, 'open'))),
+  ]);
+
+  const origin = env.APP_URL.replace(/\/+$/, '');
+  const statements = due.flatMap(({ booking: b, pageTitle }) => {
+    const person = people.find((p) => p.id === b.personId) ?? null;
+    const email = renderBriefing({
+      booking: {
+        title: pageTitle,
+        start: b.startAt,
+        end: b.endAt,
+        timezone: b.timezone,
+        bookerName: b.bookerName,
+        bookerEmail: b.bookerEmail,
+        hostName: '',
+        location: `${locationLabel(b.locationType)}${b.locationValue ? `: ${b.locationValue}` : ''}`,
+        meetingUrl: b.meetingUrl,
+      },
+      bookingUrl: `${origin}/app/bookings?booking=${encodeURIComponent(b.id)}`,
+      person: person && { name: person.name, email: person.email, lifecycleStage: person.lifecycleStage },
+      activities: recent.filter((a) => a.personId === b.personId).slice(0, RECENT_ACTIVITIES),
+      opportunities: open.filter((o) => o.personId === b.personId),
+    });
+    return [
+      ...hosts
+        .filter((h) => h.bookingId === b.id)
+        .map((h) =>
+          db.run(sql`INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, status, attempts, next_attempt_at, created_at)
+            SELECT ${crypto.randomUUID()}, ${b.id}, 'briefing', ${h.email}, ${email.subject}, ${email.html}, ${email.text}, 'pending', 0, ${now}, ${now}
+            WHERE EXISTS (SELECT 1 FROM bookings WHERE id = ${b.id} AND briefing_sent_at IS NULL)`),
+        ),
+      db.update(bookings).set({ briefingSentAt: now }).where(and(eq(bookings.id, b.id), isNull(bookings.briefingSentAt))),
+    ];
+  });
+  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  return due.length;
+}
+
+export async function runScheduledSweeps(env: Bindings, now: Date) {
+  await sweepBriefings(env, now.getTime());
+  await sweepOutbox(env, now.getTime());
+}

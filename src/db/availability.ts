@@ -1,0 +1,74 @@
+import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { availabilityOverrides, availabilityRules, bookings, hostClaims, users } from './schema';
+import type { GroupOccurrence, HostAvailability, Interval, PageRules } from '../domain/slots';
+import type { PageWithHosts } from './pages';
+
+const DAY = 86_400_000;
+
+export const pageRules = (p: PageWithHosts): PageRules => ({
+  strategy: p.strategy,
+  timezone: p.timezone,
+  durationMinutes: p.durationMinutes,
+  slotIntervalMinutes: p.slotIntervalMinutes,
+  minimumNoticeMinutes: p.minimumNoticeMinutes,
+  horizonDays: p.horizonDays,
+  bufferBeforeMinutes: p.bufferBeforeMinutes,
+  bufferAfterMinutes: p.bufferAfterMinutes,
+  groupCapacity: p.groupCapacity,
+});
+
+export type SlotContext = { hosts: HostAvailability[]; occurrences: GroupOccurrence[] };
+
+/**
+ * Everything the slot engine needs for a page over [from, to), in one D1 round trip:
+ * the hosts' zones, weekly hours, overrides and claimed time, and the page's group occurrences.
+ * `extraBusy` adds calendar busy times per host.
+ */
+export async function loadSlotContext(
+  db: Db,
+  page: PageWithHosts,
+  from: number,
+  to: number,
+  opts: { ignoreBookingIds?: string[]; extraBusy?: Map<number, Interval[]> } = {},
+): Promise<SlotContext> {
+  const hostIds = page.hosts.map((h) => h.userId);
+  const lo = from - 2 * DAY;
+  const hi = to + 2 * DAY;
+  const [hostRows, rules, overrides, claims, occurrences] = await db.batch([
+    db.select({ id: users.id, timezone: users.timezone }).from(users).where(inArray(users.id, hostIds)),
+    db.select().from(availabilityRules).where(inArray(availabilityRules.userId, hostIds)),
+    db.select().from(availabilityOverrides).where(inArray(availabilityOverrides.userId, hostIds)),
+    db
+      .select()
+      .from(hostClaims)
+      .where(and(inArray(hostClaims.hostId, hostIds), gt(hostClaims.startAt, lo - DAY), lt(hostClaims.startAt, hi))),
+    db
+      .select({ start: bookings.startAt, attendeeCount: bookings.attendeeCount, capacity: bookings.capacity, id: bookings.id })
+      .from(bookings)
+      .where(
+        and(eq(bookings.pageId, page.id), gt(bookings.startAt, lo), lt(bookings.startAt, hi), sql`${bookings.status} = 'confirmed'`),
+      ),
+  ]);
+  const ignore = new Set(opts.ignoreBookingIds ?? []);
+  const hosts = page.hosts.map((h): HostAvailability => {
+    const user = hostRows.find((u) => u.id === h.userId);
+    return {
+      userId: h.userId,
+      weight: h.weight,
+      timezone: user?.timezone ?? page.timezone,
+      weekly: rules.filter((r) => r.userId === h.userId),
+      overrides: overrides.filter((o) => o.userId === h.userId),
+      busy: [
+        ...claims
+          .filter((c) => c.hostId === h.userId && !ignore.has(c.bookingId))
+          .map((c) => ({ start: c.startAt, end: c.endAt })),
+        ...(opts.extraBusy?.get(h.userId) ?? []),
+      ],
+    };
+  });
+  return {
+    hosts,
+    occurrences: occurrences.filter((o) => !ignore.has(o.id)),
+  };
+}

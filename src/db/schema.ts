@@ -1,0 +1,389 @@
+/**
+ * The whole data model. Times are integers: epoch milliseconds in UTC. Wall-clock
+ * times (working hours) are minutes since local midnight in the owner's timezone.
+ * Each index names the query it serves.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+export const SCOPES = ['own', 'team', 'all'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const teams = sqliteTable('teams', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+});
+
+/** Role → the three scheduler permissions, each a scope or null (not granted). */
+export const roles = sqliteTable('roles', {
+  name: text('name').primaryKey(),
+  viewScope: text('view_scope', { enum: SCOPES }),
+  editScope: text('edit_scope', { enum: SCOPES }),
+  deleteScope: text('delete_scope', { enum: SCOPES }),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    timezone: text('timezone').notNull(),
+    teamId: integer('team_id').references(() => teams.id),
+    role: text('role')
+      .notNull()
+      .references(() => roles.name),
+  },
+  (t) => [
+    // login by email
+    uniqueIndex('users_email_unique').on(t.email),
+    // team scope: "hosts in my team"
+    index('users_team_idx').on(t.teamId),
+  ],
+);
+
+export const availabilityRules = sqliteTable(
+  'availability_rules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    day: integer('day').notNull(), // 0 = Sunday … 6 = Saturday
+    startMinute: integer('start_minute').notNull(),
+    endMinute: integer('end_minute').notNull(),
+  },
+  // slot engine: a host's weekly hours
+  (t) => [index('availability_rules_user_idx').on(t.userId, t.day)],
+);
+
+export const availabilityOverrides = sqliteTable(
+  'availability_overrides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    date: text('date').notNull(), // YYYY-MM-DD in the user's timezone
+    startMinute: integer('start_minute'),
+    endMinute: integer('end_minute'),
+    unavailable: integer('unavailable', { mode: 'boolean' }).notNull().default(false),
+  },
+  // slot engine: a host's overrides within the window
+  (t) => [index('availability_overrides_user_date_idx').on(t.userId, t.date)],
+);
+
+export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person', 'custom'] as const;
+export const STRATEGIES = ['individual', 'round_robin', 'collective', 'group'] as const;
+
+export type Question = {
+  id: string;
+  label: string;
+  type: 'text' | 'textarea' | 'select' | 'checkbox';
+  required: boolean;
+  options?: string[];
+};
+
+export const schedulingPages = sqliteTable(
+  'scheduling_pages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    ownerId: integer('owner_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    durationMinutes: integer('duration_minutes').notNull(),
+    timezone: text('timezone').notNull(),
+    locationType: text('location_type', { enum: LOCATION_TYPES }).notNull(),
+    locationValue: text('location_value'),
+    strategy: text('strategy', { enum: STRATEGIES }).notNull(),
+    groupCapacity: integer('group_capacity'),
+    slotIntervalMinutes: integer('slot_interval_minutes').notNull(),
+    minimumNoticeMinutes: integer('minimum_notice_minutes').notNull().default(0),
+    horizonDays: integer('horizon_days').notNull().default(60),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull().default(0),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull().default(0),
+    questions: text('questions', { mode: 'json' }).$type<Question[]>().notNull().default([]),
+    briefingEnabled: integer('briefing_enabled', { mode: 'boolean' }).notNull().default(true),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+  },
+  // public booking page by slug
+  (t) => [uniqueIndex('scheduling_pages_slug_unique').on(t.slug)],
+);
+
+export const pageHosts = sqliteTable(
+  'page_hosts',
+  {
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => schedulingPages.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    weight: integer('weight').notNull().default(1),
+  },
+  // hosts of a page; the reverse index lists a user's pages
+  (t) => [primaryKey({ columns: [t.pageId, t.userId] }), index('page_hosts_user_idx').on(t.userId)],
+);
+
+/** Round robin: when each host of a page was last assigned (the rotation cursor). */
+export const roundRobinCursors = sqliteTable(
+  'round_robin_cursors',
+  {
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => schedulingPages.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    lastAssignedAt: integer('last_assigned_at').notNull(),
+    /** Monotonic per page, so two assignments in the same millisecond still order. */
+    rotation: integer('rotation').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pageId, t.userId] })],
+);
+
+export const persons = sqliteTable(
+  'persons',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    phone: text('phone'),
+    lifecycleStage: text('lifecycle_stage').notNull().default('lead'),
+    lifecycleMeta: text('lifecycle_meta', { mode: 'json' })
+      .$type<{ attendedCount: number; noShowCount: number; lastNoShowAt: string | null }>()
+      .notNull()
+      .default({ attendedCount: 0, noShowCount: 0, lastNoShowAt: null }),
+    createdAt: integer('created_at').notNull(),
+  },
+  // link a booking to the person with the booker's email
+  (t) => [uniqueIndex('persons_email_unique').on(t.email)],
+);
+
+export const activities = sqliteTable(
+  'activities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => persons.id),
+    kind: text('kind').notNull(),
+    summary: text('summary').notNull(),
+    bookingId: text('booking_id'),
+    occurredAt: integer('occurred_at').notNull(),
+  },
+  // briefing: a person's recent activities
+  (t) => [index('activities_person_time_idx').on(t.personId, t.occurredAt)],
+);
+
+export const opportunities = sqliteTable(
+  'opportunities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => persons.id),
+    name: text('name').notNull(),
+    stage: text('stage').notNull(),
+    amount: real('amount').notNull().default(0),
+    status: text('status', { enum: ['open', 'won', 'lost'] }).notNull().default('open'),
+  },
+  // briefing: a person's open opportunities
+  (t) => [index('opportunities_person_status_idx').on(t.personId, t.status)],
+);
+
+/** A meeting across its reschedules: every occurrence shares the ICS UID. */
+export const bookingSeries = sqliteTable('booking_series', {
+  id: text('id').primaryKey(),
+  pageId: integer('page_id')
+    .notNull()
+    .references(() => schedulingPages.id),
+  icsUid: text('ics_uid').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const BOOKING_STATUSES = ['confirmed', 'cancelled', 'rescheduled'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    id: text('id').primaryKey(),
+    seriesId: text('series_id')
+      .notNull()
+      .references(() => bookingSeries.id),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => schedulingPages.id),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => users.id),
+    status: text('status', { enum: BOOKING_STATUSES }).notNull(),
+    startAt: integer('start_at').notNull(),
+    endAt: integer('end_at').notNull(),
+    timezone: text('timezone').notNull(),
+    bookerName: text('booker_name').notNull(),
+    bookerEmail: text('booker_email').notNull(),
+    bookerPhone: text('booker_phone'),
+    bookerTimezone: text('booker_timezone'),
+    notes: text('notes'),
+    answers: text('answers', { mode: 'json' }).$type<Record<string, string | boolean>>().notNull().default({}),
+    locationType: text('location_type', { enum: LOCATION_TYPES }).notNull(),
+    locationValue: text('location_value'),
+    meetingUrl: text('meeting_url'),
+    personId: integer('person_id').references(() => persons.id),
+    /** Group pages: seats taken, never above capacity (the CHECK below). */
+    attendeeCount: integer('attendee_count').notNull().default(1),
+    capacity: integer('capacity').notNull().default(1),
+    attendance: text('attendance', { enum: ['attended', 'no_show'] }),
+    cancelReason: text('cancel_reason'),
+    cancelledBy: text('cancelled_by', { enum: ['booker', 'host'] }),
+    hostMessage: text('host_message'),
+    icsUid: text('ics_uid').notNull(),
+    icsSequence: integer('ics_sequence').notNull().default(0),
+    /** SHA-256 of the manage token; moves to the newest occurrence of the series. */
+    manageTokenHash: text('manage_token_hash'),
+    briefingSentAt: integer('briefing_sent_at'),
+    calendarEventId: text('calendar_event_id'),
+    calendarStatus: text('calendar_status'),
+    calendarError: text('calendar_error'),
+    emailStatus: text('email_status', { enum: ['pending', 'sent', 'failed'] }),
+    emailAttempts: integer('email_attempts').notNull().default(0),
+    emailLastError: text('email_last_error'),
+    emailProviderId: text('email_provider_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    check('bookings_capacity_check', sql`${t.attendeeCount} <= ${t.capacity}`),
+    check('bookings_interval_check', sql`${t.endAt} > ${t.startAt}`),
+    // tabs (scope all): status + start order, id as the keyset tiebreak
+    index('bookings_status_start_idx').on(t.status, t.startAt, t.id),
+    // briefing sweep: confirmed bookings starting in the next hour, not yet briefed
+    index('bookings_briefing_idx')
+      .on(t.startAt)
+      .where(sql`${t.status} = 'confirmed' AND ${t.briefingSentAt} IS NULL`),
+    // manage page: look a token up by its hash
+    uniqueIndex('bookings_manage_token_unique').on(t.manageTokenHash),
+    // series history (reschedules)
+    index('bookings_series_idx').on(t.seriesId),
+    // group: the occurrence of a page at a start
+    index('bookings_page_start_idx').on(t.pageId, t.startAt),
+  ],
+);
+
+/** Every host of a booking (collective: all of them). Drives the own/team scope filter. */
+export const bookingHosts = sqliteTable(
+  'booking_hosts',
+  {
+    bookingId: text('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  // scope filter: EXISTS (booking, host) — the PK serves it
+  (t) => [primaryKey({ columns: [t.bookingId, t.userId] }), index('booking_hosts_user_idx').on(t.userId)],
+);
+
+/**
+ * Time a confirmed booking holds on a host. A trigger (see the migration) aborts any insert
+ * that overlaps another claim of the same host, so D1 itself rules out double booking.
+ * Rows are deleted when the booking stops being confirmed.
+ */
+export const hostClaims = sqliteTable(
+  'host_claims',
+  {
+    bookingId: text('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    hostId: integer('host_id')
+      .notNull()
+      .references(() => users.id),
+    startAt: integer('start_at').notNull(),
+    endAt: integer('end_at').notNull(),
+  },
+  (t) => [
+    // the overlap trigger looks back one day, so no claim may be longer
+    check('host_claims_length_check', sql`${t.endAt} > ${t.startAt} AND ${t.endAt} - ${t.startAt} <= 86400000`),
+    primaryKey({ columns: [t.bookingId, t.hostId] }),
+    // overlap trigger and slot engine: a host's claims around a time
+    index('host_claims_host_start_idx').on(t.hostId, t.startAt),
+  ],
+);
+
+/** Group pages: one row per booker of an occurrence, each with its own manage token. */
+export const bookingAttendees = sqliteTable(
+  'booking_attendees',
+  {
+    id: text('id').primaryKey(),
+    bookingId: text('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    phone: text('phone'),
+    timezone: text('timezone'),
+    notes: text('notes'),
+    answers: text('answers', { mode: 'json' }).$type<Record<string, string | boolean>>().notNull().default({}),
+    personId: integer('person_id').references(() => persons.id),
+    status: text('status', { enum: ['confirmed', 'cancelled'] }).notNull().default('confirmed'),
+    manageTokenHash: text('manage_token_hash'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    // an occurrence's attendees
+    index('booking_attendees_booking_idx').on(t.bookingId),
+    // manage page for a group seat
+    uniqueIndex('booking_attendees_token_unique').on(t.manageTokenHash),
+  ],
+);
+
+export const outbox = sqliteTable(
+  'email_outbox',
+  {
+    id: text('id').primaryKey(),
+    bookingId: text('booking_id').references(() => bookings.id),
+    kind: text('kind').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    textBody: text('text_body').notNull(),
+    icsMethod: text('ics_method'),
+    ics: text('ics'),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    // retry sweep: pending rows that are due
+    index('email_outbox_due_idx').on(t.status, t.nextAttemptAt),
+    // delivery audit of a booking
+    index('email_outbox_booking_idx').on(t.bookingId),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type SchedulingPage = typeof schedulingPages.$inferSelect;
+export type Booking = typeof bookings.$inferSelect;
+export type Person = typeof persons.$inferSelect;
+export type OutboxRow = typeof outbox.$inferInsert;

@@ -1,0 +1,22 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Scope } from './schema';
+import type { SessionUser } from '../domain/permissions';
+
+/**
+ * The one condition every bookings query uses to stay inside a user's scope (invariant 4).
+ * own: the user hosts the booking (any host of a collective); team: a host is in the user's
+ * team; all: the organization. Each EXISTS is a primary-key probe on booking_hosts.
+ */
+export function bookingScopeCondition(user: SessionUser, scope: Scope | null): SQL {
+  switch (scope) {
+    case 'all':
+      return sql`1 = 1`;
+    case 'own':
+      return sql`EXISTS (SELECT 1 FROM booking_hosts bh WHERE bh.booking_id = "bookings"."id" AND bh.user_id = ${user.id})`;
+    case 'team':
+      if (user.teamId === null) return sql`0 = 1`;
+      return sql`EXISTS (SELECT 1 FROM booking_hosts bh JOIN users hu ON hu.id = bh.user_id WHERE bh.booking_id = "bookings"."id" AND hu.team_id = ${user.teamId})`;
+    default:
+      return sql`0 = 1`;
+  }
+}

@@ -1,0 +1,36 @@
+/** Display formatting in a given IANA zone (Intl, cached per zone and style). */
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+const STYLES = {
+  full: { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit' },
+  date: { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' },
+  time: { hour: 'numeric', minute: '2-digit' },
+  zone: { timeZoneName: 'short' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+export type FormatStyle = keyof typeof STYLES;
+
+function formatter(zone: string, style: FormatStyle): Intl.DateTimeFormat {
+  const key = `${zone}|${style}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { ...STYLES[style], timeZone: zone });
+    cache.set(key, f);
+  }
+  return f;
+}
+
+export function formatInZone(ms: number, zone: string, style: FormatStyle): string {
+  if (style === 'zone') return formatter(zone, style).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  return formatter(zone, style).format(ms);
+}
+
+const LOCATION_LABELS: Record<string, string> = {
+  google_meet: 'Meet',
+  zoom: 'Zoom',
+  phone: 'Phone',
+  in_person: 'In person',
+  custom: 'Online',
+};
+
+export const locationLabel = (type: string) => LOCATION_LABELS[type] ?? type;

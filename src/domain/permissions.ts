@@ -1,0 +1,30 @@
+import type { Scope } from '../db/schema';
+
+export type Permission = 'view' | 'edit' | 'delete';
+export type Permissions = Record<Permission, Scope | null>;
+
+export type SessionUser = {
+  id: number;
+  name: string;
+  email: string;
+  timezone: string;
+  teamId: number | null;
+  role: string;
+  permissions: Permissions;
+};
+
+/** What a booking looks like to the permission layer: who hosts it. */
+export type BookingHostsView = { hostIds: number[]; hostTeamIds: (number | null)[] };
+
+/** Is a booking with these hosts inside `scope` for `user`? Mirrors bookingScopeCondition in SQL. */
+export function withinScope(user: SessionUser, scope: Scope | null, booking: BookingHostsView): boolean {
+  if (scope === null) return false;
+  if (scope === 'all') return true;
+  if (scope === 'own') return booking.hostIds.includes(user.id);
+  return user.teamId !== null && booking.hostTeamIds.includes(user.teamId);
+}
+
+/** Same rule for users (availability edits, host lists): own = self, team = same team. */
+export function userWithinScope(user: SessionUser, scope: Scope | null, target: { id: number; teamId: number | null }) {
+  return withinScope(user, scope, { hostIds: [target.id], hostTeamIds: [target.teamId] });
+}

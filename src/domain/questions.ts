@@ -1,0 +1,31 @@
+import type { Question } from '../db/schema';
+import type { Issue } from '../http/errors';
+
+export type Answers = Record<string, string | boolean>;
+
+/** Checks a booker's answers against the page's custom questions; returns the issues found. */
+export function validateAnswers(questions: Question[], answers: Answers): Issue[] {
+  const issues: Issue[] = [];
+  const known = new Set(questions.map((q) => q.id));
+  for (const key of Object.keys(answers)) {
+    if (!known.has(key)) issues.push({ path: ['answers', key], message: 'Unknown question' });
+  }
+  for (const q of questions) {
+    const value = answers[q.id];
+    const path = ['answers', q.id];
+    if (value === undefined || value === '' || (q.type === 'checkbox' && value === false)) {
+      if (q.required) issues.push({ path, message: `${q.label} is required` });
+      continue;
+    }
+    if (q.type === 'checkbox') {
+      if (typeof value !== 'boolean') issues.push({ path, message: 'Must be true or false' });
+    } else if (typeof value !== 'string') {
+      issues.push({ path, message: 'Must be text' });
+    } else if (q.type === 'select' && !(q.options ?? []).includes(value)) {
+      issues.push({ path, message: 'Pick one of the options' });
+    } else if (value.length > (q.type === 'textarea' ? 2000 : 300)) {
+      issues.push({ path, message: 'Too long' });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,203 @@
+/**
+ * The slot engine: pure functions from availability, bookings and page rules to bookable
+ * slots. All instants are epoch ms (UTC); wall-clock rules are converted per host timezone.
+ */
+import { addDays, localDateKey, localDateOf, weekdayOf, zonedWallTimeToUtc, type LocalDate } from './time';
+
+export type Interval = { start: number; end: number };
+export type WeeklyRule = { day: number; startMinute: number; endMinute: number };
+export type DateOverride = { date: string; startMinute: number | null; endMinute: number | null; unavailable: boolean };
+
+export type HostAvailability = {
+  userId: number;
+  weight: number;
+  timezone: string;
+  weekly: WeeklyRule[];
+  overrides: DateOverride[];
+  /** Confirmed bookings on any page plus calendar busy times. Need not be sorted. */
+  busy: Interval[];
+};
+
+export type Strategy = 'individual' | 'round_robin' | 'collective' | 'group';
+
+export type PageRules = {
+  strategy: Strategy;
+  timezone: string;
+  durationMinutes: number;
+  slotIntervalMinutes: number;
+  minimumNoticeMinutes: number;
+  horizonDays: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  groupCapacity: number | null;
+};
+
+/** An existing group occurrence of the page: joining it needs a seat, not free time. */
+export type GroupOccurrence = { id?: string; start: number; attendeeCount: number; capacity: number };
+
+export type Slot = { start: number; end: number; hostIds: number[]; seatsLeft?: number };
+
+export type SlotQuery = {
+  page: PageRules;
+  hosts: HostAvailability[];
+  from: number;
+  to: number;
+  now: number;
+  occurrences?: GroupOccurrence[];
+};
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+function mergeIntervals(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) => a.start - b.start);
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
+    else out.push({ ...i });
+  }
+  return out;
+}
+
+/** Local dates (in `zone`) whose day could touch [from, to). */
+function localDatesCovering(from: number, to: number, zone: string): LocalDate[] {
+  const first = addDays(localDateOf(from, zone), -1);
+  const last = addDays(localDateOf(to, zone), 1);
+  const dates: LocalDate[] = [];
+  for (let d = first; localDateKey(d) <= localDateKey(last); d = addDays(d, 1)) dates.push(d);
+  return dates;
+}
+
+/** A host's working time in UTC over [from, to): weekly hours, replaced per date by overrides. */
+export function workingIntervals(host: Pick<HostAvailability, 'timezone' | 'weekly' | 'overrides'>, from: number, to: number): Interval[] {
+  const overrides = new Map(host.overrides.map((o) => [o.date, o]));
+  const out: Interval[] = [];
+  for (const date of localDatesCovering(from, to, host.timezone)) {
+    const override = overrides.get(localDateKey(date));
+    let ranges: { startMinute: number; endMinute: number }[];
+    if (override) {
+      ranges =
+        override.unavailable || override.startMinute === null || override.endMinute === null
+          ? []
+          : [{ startMinute: override.startMinute, endMinute: override.endMinute }];
+    } else {
+      const weekday = weekdayOf(date);
+      ranges = host.weekly.filter((r) => r.day === weekday);
+    }
+    for (const r of ranges) {
+      const start = zonedWallTimeToUtc(date, r.startMinute, host.timezone);
+      const end = zonedWallTimeToUtc(date, r.endMinute, host.timezone);
+      if (end > start && end > from && start < to) out.push({ start, end });
+    }
+  }
+  return mergeIntervals(out);
+}
+
+/** Candidate starts: every slot interval from local midnight in the page's zone. */
+export function candidateStarts(page: Pick<PageRules, 'timezone' | 'slotIntervalMinutes'>, from: number, to: number): number[] {
+  const step = page.slotIntervalMinutes;
+  const seen = new Set<number>();
+  const out: number[] = [];
+  for (const date of localDatesCovering(from, to, page.timezone)) {
+    const dayStart = zonedWallTimeToUtc(date, 0, page.timezone);
+    const nextDayStart = zonedWallTimeToUtc(addDays(date, 1), 0, page.timezone);
+    // A day without a DST change is exactly 24h long: starts are then plain multiples.
+    const uniform = nextDayStart - dayStart === DAY;
+    for (let m = 0; m < 1440; m += step) {
+      const t = uniform ? dayStart + m * MINUTE : zonedWallTimeToUtc(date, m, page.timezone);
+      if (t >= from && t < to && !seen.has(t)) {
+        seen.add(t);
+        out.push(t);
+      }
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** Index of the first interval whose end is after t (intervals sorted by start, non-overlapping ends ascending). */
+function firstEndingAfter(intervals: Interval[], t: number): number {
+  let lo = 0;
+  let hi = intervals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (intervals[mid].end <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+type PreparedHost = { userId: number; working: Interval[]; busy: Interval[] };
+
+function prepareHost(host: HostAvailability, from: number, to: number, page: PageRules): PreparedHost {
+  const pad = (page.bufferBeforeMinutes + page.bufferAfterMinutes + page.durationMinutes) * MINUTE + DAY;
+  return {
+    userId: host.userId,
+    working: workingIntervals(host, from - pad, to + pad),
+    busy: mergeIntervals(host.busy.filter((b) => b.end > from - pad && b.start < to + pad)),
+  };
+}
+
+/** Free = the slot lies inside working time and the slot plus buffers overlaps nothing busy. */
+function isFree(host: PreparedHost, start: number, end: number, page: PageRules): boolean {
+  const w = host.working[firstEndingAfter(host.working, start)];
+  if (!w || w.start > start || w.end < end) return false;
+  const guardStart = start - page.bufferBeforeMinutes * MINUTE;
+  const guardEnd = end + page.bufferAfterMinutes * MINUTE;
+  const b = host.busy[firstEndingAfter(host.busy, guardStart)];
+  return !b || b.start >= guardEnd;
+}
+
+/** Bookable slots in [from, to), soonest first, with the hosts free for each. */
+export function computeSlots(q: SlotQuery): Slot[] {
+  const { page } = q;
+  const duration = page.durationMinutes * MINUTE;
+  const earliest = q.now + page.minimumNoticeMinutes * MINUTE;
+  const latest = q.now + page.horizonDays * DAY;
+  const from = Math.max(q.from, earliest);
+  const to = Math.min(q.to, latest + 1);
+  if (from >= to || q.hosts.length === 0) return [];
+
+  const hosts = q.hosts.map((h) => prepareHost(h, from, to, page));
+  const occurrences = new Map((q.occurrences ?? []).map((o) => [o.start, o]));
+  const slots: Slot[] = [];
+
+  for (const start of candidateStarts(page, from, to)) {
+    const end = start + duration;
+    if (page.strategy === 'group') {
+      const occurrence = occurrences.get(start);
+      if (occurrence) {
+        const seatsLeft = occurrence.capacity - occurrence.attendeeCount;
+        if (seatsLeft > 0) slots.push({ start, end, hostIds: [hosts[0].userId], seatsLeft });
+        continue;
+      }
+      if (isFree(hosts[0], start, end, page)) {
+        slots.push({ start, end, hostIds: [hosts[0].userId], seatsLeft: page.groupCapacity ?? 0 });
+      }
+      continue;
+    }
+    const free = hosts.filter((h) => isFree(h, start, end, page)).map((h) => h.userId);
+    const offered =
+      page.strategy === 'collective' ? free.length === hosts.length : page.strategy === 'round_robin' ? free.length > 0 : free.length === 1;
+    if (offered) slots.push({ start, end, hostIds: free });
+  }
+  return slots;
+}
+
+/** The slot at exactly `start`, if the engine offers it. */
+export function findSlot(q: Omit<SlotQuery, 'from' | 'to'>, start: number): Slot | undefined {
+  return computeSlots({ ...q, from: start, to: start + 1 }).find((s) => s.start === start);
+}
+
+export type RotationState = { userId: number; weight: number; rotation: number | null };
+
+/**
+ * Round robin: among free hosts, the one assigned least recently (never assigned first),
+ * ties broken by weight DESC then user id ASC.
+ */
+export function pickRoundRobinHost(freeHostIds: number[], state: RotationState[]): number | undefined {
+  const free = new Set(freeHostIds);
+  return state
+    .filter((s) => free.has(s.userId))
+    .sort((a, b) => (a.rotation ?? -1) - (b.rotation ?? -1) || b.weight - a.weight || a.userId - b.userId)[0]?.userId;
+}

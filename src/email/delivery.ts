@@ -1,0 +1,132 @@
+/**
+ * Outbox delivery. Rows are claimed with a conditional update (so overlapping sweeps and the
+ * immediate send never both send one row), sent through Resend with the row id as the
+ * Idempotency-Key, retried with exponential backoff on 429/5xx/network errors and marked
+ * failed on any other 4xx or after MAX_ATTEMPTS. Without RESEND_API_KEY mail stays in the
+ * local mailbox (/dev/mailbox).
+ */
+import type { Context } from 'hono';
+import { Resend } from 'resend';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { AppEnv, Bindings } from '../env';
+import { getDb, type Db } from '../db/client';
+import { bookings, outbox } from '../db/schema';
+
+export const MAX_ATTEMPTS = 8;
+const LEASE_MS = 2 * 60_000;
+const BATCH = 50;
+const BOOKER_FACING = ['booking_confirmation', 'host_rescheduled', 'cancellation_booker'];
+
+export const backoffMs = (attempts: number, retryAfterSeconds?: number) =>
+  Math.max(Math.min(60_000 * 2 ** (attempts - 1), 3_600_000), (retryAfterSeconds ?? 0) * 1000);
+
+type Row = typeof outbox.$inferSelect;
+type Outcome =
+  | { kind: 'sent'; providerId: string }
+  | { kind: 'retry'; error: string; retryAfterSeconds?: number }
+  | { kind: 'failed'; error: string };
+
+async function send(env: Bindings, row: Row): Promise<Outcome> {
+  if (!env.RESEND_API_KEY) return { kind: 'sent', providerId: 'local-mailbox' };
+  const resend = new Resend(env.RESEND_API_KEY, { baseUrl: env.RESEND_BASE_URL });
+  const { data, error, headers } = await resend.emails.send(
+    {
+      from: env.EMAIL_FROM,
+      to: [row.toAddress],
+      subject: row.subject,
+      html: row.html,
+      text: row.textBody,
+      attachments:
+        row.ics && row.icsMethod
+          ? [{ filename: 'invite.ics', content: btoa(unescape(encodeURIComponent(row.ics))), contentType: `text/calendar; method=${row.icsMethod}; charset=UTF-8` }]
+          : undefined,
+    },
+    { idempotencyKey: row.id },
+  );
+  if (data?.id) return { kind: 'sent', providerId: data.id };
+  const status = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
+  const message = `${status ?? 'network'}: ${error?.message ?? 'no response'}`.slice(0, 500);
+  if (status === null || status === 429 || status >= 500) {
+    const retryAfter = Number(headers?.['retry-after']);
+    return { kind: 'retry', error: message, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
+  }
+  return { kind: 'failed', error: message };
+}
+
+/** Takes a row for this attempt; false when another worker already holds or finished it. */
+async function claim(db: Db, row: Row, now: number): Promise<boolean> {
+  const result = await db
+    .update(outbox)
+    .set({ attempts: row.attempts + 1, nextAttemptAt: now + LEASE_MS })
+    .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), eq(outbox.attempts, row.attempts), lte(outbox.nextAttemptAt, now)));
+  return (result.meta.changes ?? 0) === 1;
+}
+
+async function record(db: Db, row: Row, attempts: number, outcome: Outcome, now: number) {
+  const update =
+    outcome.kind === 'sent'
+      ? db.update(outbox).set({ status: 'sent', sentAt: now, providerMessageId: outcome.providerId, lastError: null }).where(eq(outbox.id, row.id))
+      : outcome.kind === 'failed' || attempts >= MAX_ATTEMPTS
+        ? db.update(outbox).set({ status: 'failed', lastError: outcome.error }).where(eq(outbox.id, row.id))
+        : db.update(outbox).set({ lastError: outcome.error, nextAttemptAt: now + backoffMs(attempts, outcome.retryAfterSeconds) }).where(eq(outbox.id, row.id));
+  const statements = [update];
+  if (row.bookingId && BOOKER_FACING.includes(row.kind)) {
+    const status = outcome.kind === 'sent' ? 'sent' : outcome.kind === 'failed' || attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
+    statements.push(
+      db
+        .update(bookings)
+        .set({
+          emailStatus: status,
+          emailAttempts: attempts,
+          emailLastError: outcome.kind === 'sent' ? null : outcome.error,
+          emailProviderId: outcome.kind === 'sent' ? outcome.providerId : sql`${bookings.emailProviderId}`,
+        })
+        .where(eq(bookings.id, row.bookingId)) as unknown as typeof update,
+    );
+  }
+  await db.batch(statements as [typeof update]);
+}
+
+async function deliverRows(env: Bindings, db: Db, rows: Row[], now: number) {
+  for (const row of rows) {
+    if (!(await claim(db, row, now))) continue;
+    let outcome: Outcome;
+    try {
+      outcome = await send(env, row);
+    } catch (error) {
+      outcome = { kind: 'retry', error: `network: ${String((error as Error)?.message ?? error)}`.slice(0, 500) };
+    }
+    await record(db, row, row.attempts + 1, outcome, now);
+  }
+}
+
+/** Sends the given outbox rows now (right after the commit that wrote them). */
+export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
+  if (ids.length === 0) return;
+  const db = getDb(env.DB);
+  const rows = await db.select().from(outbox).where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
+  await deliverRows(env, db, rows, now);
+}
+
+/** The cron's retry sweep: every pending row that is due. */
+export async function sweepOutbox(env: Bindings, now: number) {
+  const db = getDb(env.DB);
+  const rows = await db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+    .orderBy(asc(outbox.nextAttemptAt))
+    .limit(BATCH);
+  await deliverRows(env, db, rows, now);
+  return rows.length;
+}
+
+/** Schedules delivery after the response, without holding it up. */
+export function deliverSoon(c: Context<AppEnv>, ids: string[]) {
+  const task = deliverOutbox(c.env, ids, c.get('now').getTime()).catch((e) => console.error('outbox delivery', e));
+  try {
+    c.executionCtx.waitUntil(task);
+  } catch {
+    // No execution context (plain app.request in a unit test): the promise still runs.
+  }
+}

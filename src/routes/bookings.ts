@@ -1,0 +1,156 @@
+import { Hono, type Context } from 'hono';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { getDb } from '../db/client';
+import { bookings, outbox, persons } from '../db/schema';
+import { bookingJson, hostsView, loadBookingRecord, loadBookingRecords, type BookingRecord } from '../db/bookings';
+import { bookingListQuery, nextCursor } from '../db/booking-list';
+import { withinScope, type Permission } from '../domain/permissions';
+import { TABS, decodeCursor, tabOf } from '../domain/tabs';
+import { hashToken, newManageToken } from '../domain/tokens';
+import { forbidden, invalidState, notFound, validationFailed } from '../http/errors';
+import { isoInstant, textIdParam } from '../http/schemas';
+import { validate } from '../http/validate';
+import { changeBooking } from '../services/booking-actions';
+import { manageUrlFor } from '../services/reservations';
+import { deliverSoon } from '../email/delivery';
+import { cancelBody } from './manage';
+import { reservationError } from './public';
+
+const listQuery = z.strictObject({
+  tab: z.enum(TABS).default('upcoming'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+  q: z.string().trim().max(200).optional(),
+  pageId: z.coerce.number().int().positive().max(2 ** 31).optional(),
+  hostId: z.coerce.number().int().positive().max(2 ** 31).optional(),
+});
+
+const rescheduleBody = z.strictObject({ start: isoInstant, message: z.string().trim().max(1000).optional() });
+const attendanceBody = z.strictObject({ status: z.enum(['attended', 'no_show']) });
+
+/** Outside the view scope → 404 (no hint it exists); in view but lacking `permission` → 403. */
+export async function authorizeBooking(c: Context<AppEnv>, id: string, permission: Permission): Promise<BookingRecord> {
+  const user = c.get('user');
+  const record = await loadBookingRecord(getDb(c.env.DB), id);
+  if (!record || !withinScope(user, user.permissions.view, hostsView(record))) throw notFound('Booking not found');
+  if (!withinScope(user, user.permissions[permission], hostsView(record))) throw forbidden();
+  return record;
+}
+
+function requireTab(record: BookingRecord, now: number, tab: 'upcoming' | 'past') {
+  if (tabOf(record.booking, now) !== tab) {
+    throw invalidState(tab === 'upcoming' ? 'Only upcoming bookings can be changed' : 'Attendance is marked on past bookings');
+  }
+}
+
+export const bookingRoutes = new Hono<AppEnv>()
+  .get('/', validate('query', listQuery), async (c) => {
+    const q = c.req.valid('query');
+    const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+    if (q.cursor && !cursor) throw validationFailed([{ path: ['cursor'], message: 'Not a valid cursor' }]);
+    const db = getDb(c.env.DB);
+    const rows = await bookingListQuery(db, c.get('user'), { ...q, cursor, now: c.get('now').getTime() });
+    const page = rows.slice(0, q.limit);
+    const records = await loadBookingRecords(db, page.map((r) => r.id));
+    return c.json({
+      bookings: records.map((r, i) => ({
+        ...bookingJson(r),
+        // The linked CRM person's name and email when matched.
+        bookerName: page[i].personName ?? r.booking.bookerName,
+        bookerEmail: page[i].personEmail ?? r.booking.bookerEmail,
+      })),
+      nextCursor: nextCursor(rows, q.limit),
+    });
+  })
+  .get('/:id', validate('param', textIdParam), async (c) => {
+    const record = await authorizeBooking(c, c.req.valid('param').id, 'view');
+    const db = getDb(c.env.DB);
+    const emails = await db
+      .select({ kind: outbox.kind, to: outbox.toAddress, status: outbox.status, attempts: outbox.attempts, lastError: outbox.lastError, createdAt: outbox.createdAt })
+      .from(outbox)
+      .where(eq(outbox.bookingId, record.booking.id));
+    return c.json({ booking: { ...bookingJson(record), emails } });
+  })
+  .post('/:id/reschedule', validate('param', textIdParam), validate('json', rescheduleBody), async (c) => {
+    const record = await authorizeBooking(c, c.req.valid('param').id, 'edit');
+    const now = c.get('now').getTime();
+    requireTab(record, now, 'upcoming');
+    const body = c.req.valid('json');
+    const result = await changeBooking(c.env, {
+      kind: 'reschedule',
+      bookingId: record.booking.id,
+      start: body.start,
+      by: 'host',
+      message: body.message || null,
+      now,
+    });
+    if (!result.ok) throw reservationError(result);
+    deliverSoon(c, result.outboxIds);
+    return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId))!) });
+  })
+  .post('/:id/cancel', validate('param', textIdParam), validate('json', cancelBody), async (c) => {
+    const record = await authorizeBooking(c, c.req.valid('param').id, 'delete');
+    const now = c.get('now').getTime();
+    requireTab(record, now, 'upcoming');
+    const result = await changeBooking(c.env, {
+      kind: 'cancel',
+      bookingId: record.booking.id,
+      by: 'host',
+      reason: c.req.valid('json').reason || null,
+      now,
+    });
+    if (!result.ok) throw reservationError(result);
+    deliverSoon(c, result.outboxIds);
+    return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId))!) });
+  })
+  .post('/:id/manage-link', validate('param', textIdParam), async (c) => {
+    const record = await authorizeBooking(c, c.req.valid('param').id, 'edit');
+    // The token lives on the newest occurrence of a series; group seats each have their own.
+    if (!record.booking.manageTokenHash) throw invalidState('This occurrence has no manage link of its own');
+    const token = newManageToken();
+    const db = getDb(c.env.DB);
+    const result = await db
+      .update(bookings)
+      .set({ manageTokenHash: await hashToken(token), updatedAt: c.get('now').getTime() })
+      .where(and(eq(bookings.id, record.booking.id), eq(bookings.manageTokenHash, record.booking.manageTokenHash)));
+    if ((result.meta.changes ?? 0) !== 1) throw invalidState('The manage link changed meanwhile; try again');
+    return c.json({ manageUrl: manageUrlFor(c.env, record.page.slug, token) });
+  })
+  .post('/:id/attendance', validate('param', textIdParam), validate('json', attendanceBody), async (c) => {
+    const record = await authorizeBooking(c, c.req.valid('param').id, 'edit');
+    const now = c.get('now').getTime();
+    requireTab(record, now, 'past');
+    const status = c.req.valid('json').status;
+    const previous = record.booking.attendance;
+    const db = getDb(c.env.DB);
+    if (previous !== status) {
+      const personId = record.booking.personId;
+      const delta = (key: 'attendedCount' | 'noShowCount', d: number) =>
+        sql`json_set(${persons.lifecycleMeta}, '$.${sql.raw(key)}', COALESCE(json_extract(${persons.lifecycleMeta}, '$.${sql.raw(key)}'), 0) + ${d})`;
+      const noShow = status === 'no_show';
+      // The person's counts move only if this request's attendance update took (changes() = 1),
+      // so a repeated or racing request cannot count twice.
+      const meta = noShow
+        ? sql`json_set(${delta('noShowCount', 1)}, '$.lastNoShowAt', ${new Date(now).toISOString()}, '$.attendedCount', MAX(0, COALESCE(json_extract(${persons.lifecycleMeta}, '$.attendedCount'), 0) - ${previous === 'attended' ? 1 : 0}))`
+        : sql`json_set(${delta('attendedCount', 1)}, '$.noShowCount', MAX(0, COALESCE(json_extract(${persons.lifecycleMeta}, '$.noShowCount'), 0) - ${previous === 'no_show' ? 1 : 0}))`;
+      const statements = [
+        db
+          .update(bookings)
+          .set({ attendance: status, updatedAt: now })
+          .where(and(eq(bookings.id, record.booking.id), previous === null ? isNull(bookings.attendance) : eq(bookings.attendance, previous))),
+      ];
+      if (personId !== null) {
+        statements.push(
+          db.update(persons).set({ lifecycleMeta: meta as never }).where(and(eq(persons.id, personId), sql`changes() = 1`)) as never,
+          db.run(sql`INSERT INTO activities (person_id, kind, summary, booking_id, occurred_at)
+            SELECT ${personId}, ${noShow ? 'no_show' : 'attended'}, ${`${noShow ? 'No-show' : 'Attended'}: ${record.page.title}`}, ${record.booking.id}, ${now}
+            WHERE changes() = 1`) as never,
+        );
+      }
+      await db.batch(statements as [(typeof statements)[0]]);
+    }
+    return c.json({ booking: bookingJson((await loadBookingRecord(db, record.booking.id))!) });
+  });
+

@@ -1,0 +1,118 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie } from 'hono/cookie';
+import { desc } from 'drizzle-orm';
+import { z } from 'zod';
+import { isNonProduction, type AppEnv } from '../env';
+import { getDb } from '../db/client';
+import { outbox } from '../db/schema';
+import { loadPageBySlug } from '../db/pages';
+import { bookingJson, hostsView, loadBookingRecords } from '../db/bookings';
+import { bookingListQuery, nextCursor } from '../db/booking-list';
+import { withinScope } from '../domain/permissions';
+import { TABS, decodeCursor, tabOf } from '../domain/tabs';
+import { SESSION_COOKIE, loadSessionUser } from '../http/session';
+import { csrf } from '../http/middleware';
+import { authenticate, loginSchema, startSession } from './auth';
+import { resolveManageToken, manageJson } from './manage';
+import { LoginPage } from '../ui/login';
+import { BookingsPage } from '../ui/bookings-page';
+import { BookingPage } from '../ui/booking-page';
+import { ManagePage } from '../ui/manage-page';
+import { MailboxPage } from '../ui/mailbox';
+import { NotFoundPage } from '../ui/not-found';
+
+/** HTML pages redirect to /login instead of answering 401. */
+const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  const user = token ? await loadSessionUser(c.env, token, c.get('now')) : null;
+  if (!user) return c.redirect('/login', 302);
+  c.set('user', user);
+  await next();
+};
+
+const bookingsQuery = z.object({
+  tab: z.enum(TABS).catch('upcoming'),
+  q: z.string().max(200).catch(''),
+  cursor: z.string().max(200).optional().catch(undefined),
+});
+
+async function renderBookings(c: Context<AppEnv>) {
+  const user = c.get('user');
+  const { tab, q, cursor } = bookingsQuery.parse(c.req.query());
+  const db = getDb(c.env.DB);
+  const limit = 25;
+  const rows = await bookingListQuery(db, user, { tab, q: q.trim() || undefined, limit, cursor: cursor ? decodeCursor(cursor) : null, now: c.get('now').getTime() });
+  const page = rows.slice(0, limit);
+  const records = await loadBookingRecords(db, page.map((r) => r.id));
+  return c.html(
+    <BookingsPage
+      user={user}
+      tab={tab}
+      q={q}
+      nextCursor={nextCursor(rows, limit)}
+      rows={records.map((r, i) => ({
+        ...bookingJson(r),
+        bookerName: page[i].personName ?? r.booking.bookerName,
+        bookerEmail: page[i].personEmail ?? r.booking.bookerEmail,
+        canEdit: withinScope(user, user.permissions.edit, hostsView(r)),
+        canDelete: withinScope(user, user.permissions.delete, hostsView(r)),
+      }))}
+    />,
+  );
+}
+
+export const htmlRoutes = new Hono<AppEnv>()
+  .get('/', (c) => c.redirect('/app/bookings', 302))
+  .get('/login', (c) => c.html(<LoginPage />))
+  .post('/login', csrf, async (c) => {
+    const form = await c.req.parseBody();
+    const parsed = loginSchema.safeParse({ email: String(form.email ?? ''), password: String(form.password ?? '') });
+    const user = parsed.success ? await authenticate(c.env, parsed.data.email, parsed.data.password) : null;
+    if (!user) return c.html(<LoginPage email={String(form.email ?? '')} error="Email or password is incorrect." />, 401);
+    await startSession(c, user.id);
+    return c.redirect('/app/bookings', 303);
+  })
+  .post('/logout', csrf, (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect('/login', 303);
+  })
+  .get('/app/bookings', requirePageUser, renderBookings)
+  .get('/b/:slug', async (c) => {
+    const page = await loadPageBySlug(getDb(c.env.DB), c.req.param('slug'));
+    if (!page || !page.active) return c.html(<NotFoundPage />, 404);
+    return c.html(<BookingPage page={page} />);
+  })
+  .get('/b/:slug/manage/:token', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'no-referrer');
+    const managed = await resolveManageToken(c, c.req.param('token')).catch(() => null);
+    if (!managed || managed.record.page.slug !== c.req.param('slug')) return c.html(<NotFoundPage />, 404);
+    const b = manageJson(managed);
+    const now = c.get('now').getTime();
+    const canChange = b.status === 'confirmed' && tabOf(managed.record.booking, now) === 'upcoming';
+    return c.html(
+      <ManagePage
+        token={c.req.param('token')}
+        view={{
+          slug: b.pageSlug,
+          title: b.pageTitle,
+          status: b.status,
+          start: Date.parse(b.start),
+          end: Date.parse(b.end),
+          timezone: b.timezone,
+          bookerTimezone: b.bookerTimezone,
+          bookerName: b.bookerName,
+          locationType: b.locationType,
+          meetingUrl: b.meetingUrl,
+          canChange,
+          canReschedule: canChange && !managed.attendee,
+          cancelReason: b.cancelReason,
+        }}
+      />,
+    );
+  })
+  .get('/dev/mailbox', async (c) => {
+    if (!isNonProduction(c.env)) return c.html(<NotFoundPage />, 404);
+    const emails = await getDb(c.env.DB).select().from(outbox).orderBy(desc(outbox.createdAt)).limit(200);
+    return c.html(<MailboxPage emails={emails} />);
+  });

@@ -1,0 +1,93 @@
+import { Hono, type Context } from 'hono';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { getDb } from '../db/client';
+import { bookingAttendees, bookings } from '../db/schema';
+import { bookingJson, loadBookingRecord, type BookingRecord } from '../db/bookings';
+import { MANAGE_TOKEN_PATTERN, hashToken } from '../domain/tokens';
+import { notFound, invalidState } from '../http/errors';
+import { isoInstant } from '../http/schemas';
+import { validate } from '../http/validate';
+import { changeBooking, leaveGroupSeat } from '../services/booking-actions';
+import { deliverSoon } from '../email/delivery';
+import { reservationError } from './public';
+
+const tokenParam = z.strictObject({ token: z.string().max(100) });
+export const cancelBody = z.strictObject({ reason: z.string().trim().max(500, 'At most 500 characters').optional() });
+const rescheduleBody = z.strictObject({ start: isoInstant });
+
+export type ManagedBooking = { record: BookingRecord; attendee: typeof bookingAttendees.$inferSelect | null };
+
+/**
+ * Resolves a manage token: the booking holding its hash, or the group seat. Unknown,
+ * malformed and regenerated tokens all end in the same 404.
+ */
+export async function resolveManageToken(c: Context<AppEnv>, token: string): Promise<ManagedBooking> {
+  if (!MANAGE_TOKEN_PATTERN.test(token)) throw notFound('Booking not found');
+  const hash = await hashToken(token);
+  const db = getDb(c.env.DB);
+  const [[booking], [attendee]] = await db.batch([
+    db.select({ id: bookings.id }).from(bookings).where(eq(bookings.manageTokenHash, hash)),
+    db.select().from(bookingAttendees).where(eq(bookingAttendees.manageTokenHash, hash)),
+  ]);
+  const id = booking?.id ?? attendee?.bookingId;
+  const record = id ? await loadBookingRecord(db, id) : undefined;
+  if (!record) throw notFound('Booking not found');
+  return { record, attendee: attendee ?? null };
+}
+
+export function manageJson({ record, attendee }: ManagedBooking) {
+  const booking = bookingJson(record);
+  // A group booker sees their own seat, not the other bookers' details.
+  if (!attendee) return booking;
+  return {
+    ...booking,
+    bookerName: attendee.name,
+    bookerEmail: attendee.email,
+    bookerPhone: attendee.phone,
+    bookerTimezone: attendee.timezone,
+    notes: attendee.notes,
+    answers: attendee.answers,
+    status: attendee.status === 'cancelled' ? 'cancelled' : booking.status,
+  };
+}
+
+export const manageRoutes = new Hono<AppEnv>()
+  .use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'no-referrer');
+  })
+  .get('/:token', validate('param', tokenParam), async (c) => {
+    const managed = await resolveManageToken(c, c.req.valid('param').token);
+    return c.json({ booking: manageJson(managed) });
+  })
+  .post('/:token/cancel', validate('param', tokenParam), validate('json', cancelBody), async (c) => {
+    const managed = await resolveManageToken(c, c.req.valid('param').token);
+    const reason = c.req.valid('json').reason || null;
+    const now = c.get('now').getTime();
+    if (managed.attendee && managed.attendee.status !== 'confirmed') throw invalidState('This registration is already cancelled');
+    const result = managed.attendee
+      ? await leaveGroupSeat(c.env, managed.record.booking.id, { kind: 'leave_seat', attendeeId: managed.attendee.id, reason, now })
+      : await changeBooking(c.env, { kind: 'cancel', bookingId: managed.record.booking.id, by: 'booker', reason, now });
+    if (!result.ok) throw reservationError(result);
+    deliverSoon(c, result.outboxIds);
+    return c.json({ booking: manageJson(await resolveManageToken(c, c.req.valid('param').token)) });
+  })
+  .post('/:token/reschedule', validate('param', tokenParam), validate('json', rescheduleBody), async (c) => {
+    const managed = await resolveManageToken(c, c.req.valid('param').token);
+    if (managed.attendee) throw invalidState('Group registrations are moved by cancelling and registering for another time');
+    const result = await changeBooking(c.env, {
+      kind: 'reschedule',
+      bookingId: managed.record.booking.id,
+      start: c.req.valid('json').start,
+      by: 'booker',
+      message: null,
+      now: c.get('now').getTime(),
+    });
+    if (!result.ok) throw reservationError(result);
+    deliverSoon(c, result.outboxIds);
+    const record = await loadBookingRecord(getDb(c.env.DB), result.bookingId);
+    return c.json({ booking: bookingJson(record!) });
+  });

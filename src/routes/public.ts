@@ -1,0 +1,103 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { getDb } from '../db/client';
+import { loadPageBySlug, publicPageJson } from '../db/pages';
+import { loadSlotContext, pageRules } from '../db/availability';
+import { bookingJson, loadBookingRecord } from '../db/bookings';
+import { computeSlots } from '../domain/slots';
+import { validateAnswers } from '../domain/questions';
+import { hashToken, newManageToken } from '../domain/tokens';
+import { iso } from '../domain/time';
+import { ApiError, notFound, validationFailed } from '../http/errors';
+import { isoInstant, timeZone } from '../http/schemas';
+import { validate } from '../http/validate';
+import { runUnderHostLocks } from '../host-schedule';
+import { manageUrlFor, type ReservationResult } from '../services/reservations';
+import { deliverSoon } from '../email/delivery';
+import { manageRoutes } from './manage';
+
+const slugParam = z.strictObject({ slug: z.string().regex(/^[a-z0-9-]{3,64}$/, 'Not a valid page') });
+
+const MAX_WINDOW_MS = 62 * 86_400_000;
+
+const slotsQuery = z
+  .strictObject({ from: isoInstant, to: isoInstant, timezone: timeZone.optional() })
+  .refine((q) => q.to > q.from, { message: '`to` must be after `from`', path: ['to'] })
+  .refine((q) => q.to - q.from <= MAX_WINDOW_MS, { message: 'At most 62 days at a time', path: ['to'] });
+
+export const bookingRequest = z.strictObject({
+  start: isoInstant,
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  phone: z.string().trim().max(40).regex(/^[0-9+()\-.\s]*$/, 'Use digits, spaces and + ( ) - .').optional(),
+  notes: z.string().max(5000).optional(),
+  timezone: timeZone.optional(),
+  answers: z.record(z.string().max(64), z.union([z.string().max(5000), z.boolean()])).optional(),
+});
+
+/** Maps a failed reservation to the API error; success passes through. */
+export function reservationError(result: Exclude<ReservationResult, { ok: true }>): ApiError {
+  if (result.code === 'validation_failed') return validationFailed([{ path: ['start'], message: result.message }], result.message);
+  if (result.code === 'internal') throw new Error(result.message);
+  return new ApiError(result.code, result.message);
+}
+
+async function activePage(c: Context<AppEnv>, slug: string) {
+  const page = await loadPageBySlug(getDb(c.env.DB), slug);
+  if (!page || !page.active) throw notFound('This scheduling page does not exist');
+  return page;
+}
+
+export const publicRoutes = new Hono<AppEnv>()
+  .get('/pages/:slug', validate('param', slugParam), async (c) => {
+    const page = await activePage(c, c.req.valid('param').slug);
+    return c.json({ page: publicPageJson(page) });
+  })
+  .get('/pages/:slug/slots', validate('param', slugParam), validate('query', slotsQuery), async (c) => {
+    const page = await activePage(c, c.req.valid('param').slug);
+    const { from, to } = c.req.valid('query');
+    const ctx = await loadSlotContext(getDb(c.env.DB), page, from, to);
+    const slots = computeSlots({ page: pageRules(page), hosts: ctx.hosts, occurrences: ctx.occurrences, from, to, now: c.get('now').getTime() });
+    const group = page.strategy === 'group';
+    return c.json({
+      slots: slots.map((s) => (group ? { start: iso(s.start), end: iso(s.end), seatsLeft: s.seatsLeft } : { start: iso(s.start), end: iso(s.end) })),
+    });
+  })
+  .post('/pages/:slug/bookings', validate('param', slugParam), validate('json', bookingRequest), async (c) => {
+    const page = await activePage(c, c.req.valid('param').slug);
+    const body = c.req.valid('json');
+    const answers = body.answers ?? {};
+    const issues = validateAnswers(page.questions, answers);
+    if (issues.length) throw validationFailed(issues, 'Some answers need attention');
+    const token = newManageToken();
+    const manageUrl = manageUrlFor(c.env, page.slug, token);
+    const hostIds = page.hosts.map((h) => h.userId);
+    // Round robin locks every host so the rotation cursor moves one booking at a time.
+    const lockIds = page.strategy === 'individual' || page.strategy === 'group' ? hostIds.slice(0, 1) : hostIds;
+    const result = await runUnderHostLocks(
+      c.env,
+      {
+        kind: 'book',
+        pageId: page.id,
+        start: body.start,
+        booker: {
+          name: body.name,
+          email: body.email,
+          phone: body.phone || null,
+          notes: body.notes || null,
+          timezone: body.timezone ?? null,
+          answers,
+        },
+        tokenHash: await hashToken(token),
+        manageUrl,
+        now: c.get('now').getTime(),
+      },
+      lockIds,
+    );
+    if (!result.ok) throw reservationError(result);
+    deliverSoon(c, result.outboxIds);
+    const record = await loadBookingRecord(getDb(c.env.DB), result.bookingId);
+    return c.json({ booking: bookingJson(record!), manageUrl }, 201);
+  })
+  .route('/manage', manageRoutes);

@@ -1,0 +1,501 @@
+/**
+ * Every write that claims or releases a host's time: book, reschedule, cancel. Each runs
+ * inside the Durable Objects of the hosts it touches (see host-schedule.ts), re-reads D1,
+ * re-checks the slot with the engine and commits one batch: the state change, the claims
+ * (guarded by the overlap trigger), the CRM link and the outbox emails together.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Bindings } from '../env';
+import { getDb, type Db } from '../db/client';
+import {
+  activities,
+  bookingAttendees,
+  bookingHosts,
+  bookingSeries,
+  bookings,
+  hostClaims,
+  persons,
+  roundRobinCursors,
+  users,
+  type Booking,
+} from '../db/schema';
+import { loadPageById, type PageWithHosts } from '../db/pages';
+import { loadSlotContext, pageRules } from '../db/availability';
+import { findSlot, pickRoundRobinHost, type Slot } from '../domain/slots';
+import { locationLabel } from '../domain/format';
+import { buildInvite, type InviteMethod } from '../email/ics';
+import { isHttpUrl, renderEmail, type EmailBooking, type EmailKind } from '../email/templates';
+import { queueEmail, type OutboxEmail } from '../email/outbox';
+
+const MINUTE = 60_000;
+
+export type Booker = {
+  name: string;
+  email: string;
+  phone: string | null;
+  notes: string | null;
+  timezone: string | null;
+  answers: Record<string, string | boolean>;
+};
+
+/** manageUrl carries the plain token only as far as the booker's email; D1 keeps its hash. */
+export type BookJob = { kind: 'book'; pageId: number; start: number; booker: Booker; tokenHash: string; manageUrl: string; now: number };
+export type RescheduleJob = {
+  kind: 'reschedule';
+  bookingId: string;
+  start: number;
+  by: 'host' | 'booker';
+  message: string | null;
+  now: number;
+};
+export type CancelJob = { kind: 'cancel'; bookingId: string; by: 'host' | 'booker'; reason: string | null; now: number };
+/** A booker of a group occurrence leaves their seat (the occurrence stays for the others). */
+export type LeaveSeatJob = { kind: 'leave_seat'; attendeeId: string; reason: string | null; now: number };
+export type ReservationJob = BookJob | RescheduleJob | CancelJob | LeaveSeatJob;
+
+export type ReservationFailure = {
+  ok: false;
+  code: 'already_booked' | 'invalid_state' | 'validation_failed' | 'not_found' | 'internal';
+  message: string;
+};
+export type ReservationResult = { ok: true; bookingId: string; attendeeId?: string; outboxIds: string[] } | ReservationFailure;
+
+const fail = (code: ReservationFailure['code'], message: string): ReservationFailure => ({ ok: false, code, message });
+const SLOT_TAKEN = () => fail('already_booked', 'That time was just booked, pick another');
+
+/** Maps the D1 guards (overlap trigger, capacity CHECK, status trigger) to results. */
+function constraintFailure(error: unknown): ReservationFailure | null {
+  const message = String((error as Error)?.message ?? error);
+  if (message.includes('already_booked') || message.includes('bookings_capacity_check')) return SLOT_TAKEN();
+  if (message.includes('invalid_state')) return fail('invalid_state', 'This booking has changed; reload and try again');
+  return null;
+}
+
+async function commit(db: Db, statements: BatchItem<'sqlite'>[]): Promise<ReservationFailure | null> {
+  try {
+    await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    return null;
+  } catch (error) {
+    const failure = constraintFailure(error);
+    if (failure) return failure;
+    throw error;
+  }
+}
+
+type HostUser = { id: number; name: string; email: string };
+
+async function loadHostUsers(db: Db, ids: number[]): Promise<HostUser[]> {
+  const rows = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ids));
+  return ids.map((id) => rows.find((r) => r.id === id)!).filter(Boolean);
+}
+
+const appOrigin = (env: Bindings) => env.APP_URL.replace(/\/+$/, '');
+export const manageUrlFor = (env: Bindings, slug: string, token: string) => `${appOrigin(env)}/b/${slug}/manage/${token}`;
+
+export const meetingUrlFor = (page: Pick<PageWithHosts, 'locationType' | 'locationValue'>) =>
+  (page.locationType === 'zoom' || page.locationType === 'custom') && isHttpUrl(page.locationValue) ? page.locationValue : null;
+
+const locationText = (b: Pick<Booking, 'locationType' | 'locationValue'>) =>
+  `${locationLabel(b.locationType)}${b.locationValue ? `: ${b.locationValue}` : ''}`;
+
+type Occurrence = Pick<
+  Booking,
+  'startAt' | 'endAt' | 'timezone' | 'locationType' | 'locationValue' | 'meetingUrl' | 'icsUid' | 'icsSequence'
+>;
+
+/** Everything one email about an occurrence needs, for one recipient (booker or host). */
+function emailFor(
+  kind: Exclude<EmailKind, 'briefing'>,
+  ctx: { page: PageWithHosts; occurrence: Occurrence; bookingId: string; primary: HostUser; hosts: HostUser[] },
+  recipient: { name: string; email: string; timezone: string | null },
+  extra: { manageUrl?: string; reason?: string | null; message?: string | null; notes?: string | null; bookerName?: string; bookerEmail?: string; ics?: InviteMethod; now: number },
+): OutboxEmail {
+  const o = ctx.occurrence;
+  const data: EmailBooking = {
+    title: ctx.page.title,
+    start: o.startAt,
+    end: o.endAt,
+    timezone: o.timezone,
+    bookerTimezone: recipient.timezone,
+    bookerName: extra.bookerName ?? recipient.name,
+    bookerEmail: extra.bookerEmail ?? recipient.email,
+    hostName: ctx.primary.name,
+    location: locationText(o),
+    meetingUrl: o.meetingUrl,
+    manageUrl: extra.manageUrl,
+    reason: extra.reason,
+    message: extra.message,
+    notes: extra.notes,
+  };
+  const email = renderEmail(kind, data);
+  const ics = extra.ics
+    ? {
+        method: extra.ics,
+        content: buildInvite({
+          method: extra.ics,
+          uid: o.icsUid,
+          sequence: o.icsSequence,
+          start: o.startAt,
+          end: o.endAt,
+          now: extra.now,
+          title: ctx.page.title,
+          description: `${ctx.page.title} with ${ctx.primary.name}${extra.manageUrl ? `\nManage: ${extra.manageUrl}` : ''}`,
+          location: locationText(o),
+          url: o.meetingUrl,
+          organizer: { name: ctx.primary.name, email: ctx.primary.email },
+          attendees: [
+            { name: recipient.name, email: recipient.email },
+            ...ctx.hosts.filter((h) => h.id !== ctx.primary.id).map((h) => ({ name: h.name, email: h.email })),
+          ],
+        }),
+      }
+    : undefined;
+  return { bookingId: ctx.bookingId, kind, to: recipient.email, email, ics };
+}
+
+/** Host-wise slot check at `start`: 400 when the engine never offers it, 409 when it is taken. */
+async function checkSlot(
+  db: Db,
+  page: PageWithHosts,
+  start: number,
+  now: number,
+  ignoreBookingIds: string[] = [],
+): Promise<{ slot: Slot; occurrenceId?: string } | ReservationFailure> {
+  const rules = pageRules(page);
+  const ctx = await loadSlotContext(db, page, start, start + page.durationMinutes * MINUTE, { ignoreBookingIds });
+  const structural = findSlot({ page: rules, hosts: ctx.hosts.map((h) => ({ ...h, busy: [] })), now, occurrences: [] }, start);
+  if (!structural) return fail('validation_failed', 'That start is not an available slot on this page');
+  const slot = findSlot({ page: rules, hosts: ctx.hosts, now, occurrences: ctx.occurrences }, start);
+  if (!slot) return SLOT_TAKEN();
+  return { slot, occurrenceId: ctx.occurrences.find((o) => o.start === start)?.id };
+}
+
+function upsertPerson(db: Db, booker: Pick<Booker, 'email' | 'name' | 'phone'>, now: number) {
+  return db
+    .insert(persons)
+    .values({ email: booker.email, name: booker.name, phone: booker.phone, lifecycleStage: 'lead', createdAt: now })
+    .onConflictDoNothing({ target: persons.email });
+}
+
+const personIdByEmail = (email: string) => sql`(SELECT id FROM persons WHERE email = ${email})`;
+
+function claimStatements(db: Db, bookingId: string, hostIds: number[], start: number, end: number) {
+  return [
+    ...hostIds.map((userId) => db.insert(bookingHosts).values({ bookingId, userId })),
+    ...hostIds.map((hostId) => db.insert(hostClaims).values({ bookingId, hostId, startAt: start, endAt: end })),
+  ];
+}
+
+async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationResult> {
+  const page = await loadPageById(db, job.pageId);
+  if (!page || !page.active) return fail('not_found', 'This scheduling page does not exist');
+  const checked = await checkSlot(db, page, job.start, job.now);
+  if ('ok' in checked) return checked;
+  const { slot } = checked;
+  const start = job.start;
+  const end = start + page.durationMinutes * MINUTE;
+  const b = job.booker;
+  const statements: BatchItem<'sqlite'>[] = [upsertPerson(db, b, job.now)];
+  const outboxIds: string[] = [];
+  const queue = (e: OutboxEmail) => {
+    const q = queueEmail(db, e, job.now);
+    outboxIds.push(q.id);
+    statements.push(q.statement);
+  };
+
+  // Group: join the occurrence at this start when there is one.
+  if (page.strategy === 'group' && checked.occurrenceId) {
+    const [occurrence] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
+    const hosts = await loadHostUsers(db, [occurrence.hostId]);
+    const attendeeId = crypto.randomUUID();
+    statements.push(
+      // The capacity CHECK aborts the batch if this seat does not exist any more.
+      db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} + 1`, updatedAt: job.now }).where(eq(bookings.id, occurrence.id)),
+      db.insert(bookingAttendees).values({
+        id: attendeeId,
+        bookingId: occurrence.id,
+        name: b.name,
+        email: b.email,
+        phone: b.phone,
+        timezone: b.timezone,
+        notes: b.notes,
+        answers: b.answers,
+        personId: personIdByEmail(b.email) as unknown as number,
+        manageTokenHash: job.tokenHash,
+        createdAt: job.now,
+      }),
+      db.insert(activities).values({ personId: personIdByEmail(b.email) as unknown as number, kind: 'meeting_booked', summary: `Registered for ${page.title}`, bookingId: occurrence.id, occurredAt: job.now }),
+    );
+    const ctx = { page, occurrence, bookingId: occurrence.id, primary: hosts[0], hosts };
+    queue(emailFor('booking_confirmation', ctx, b, { manageUrl: job.manageUrl, ics: 'REQUEST', now: job.now }));
+    queue(emailFor('booking_host_notification', ctx, hosts[0], { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
+    const failure = await commit(db, statements);
+    return failure ?? { ok: true, bookingId: occurrence.id, attendeeId, outboxIds };
+  }
+
+  let hostIds: number[];
+  if (page.strategy === 'collective') hostIds = page.hosts.map((h) => h.userId).sort((x, y) => x - y);
+  else if (page.strategy === 'round_robin') {
+    const cursors = await db.select().from(roundRobinCursors).where(eq(roundRobinCursors.pageId, page.id));
+    const chosen = pickRoundRobinHost(
+      slot.hostIds,
+      page.hosts.map((h) => ({ userId: h.userId, weight: h.weight, rotation: cursors.find((c) => c.userId === h.userId)?.rotation ?? null })),
+    );
+    if (chosen === undefined) return SLOT_TAKEN();
+    hostIds = [chosen];
+    statements.push(
+      db
+        .insert(roundRobinCursors)
+        .values({
+          pageId: page.id,
+          userId: chosen,
+          lastAssignedAt: job.now,
+          rotation: sql`(SELECT COALESCE(MAX(rotation), 0) + 1 FROM round_robin_cursors WHERE page_id = ${page.id})` as unknown as number,
+        })
+        .onConflictDoUpdate({
+          target: [roundRobinCursors.pageId, roundRobinCursors.userId],
+          set: {
+            lastAssignedAt: job.now,
+            rotation: sql`(SELECT COALESCE(MAX(rotation), 0) + 1 FROM round_robin_cursors WHERE page_id = ${page.id})`,
+          },
+        }),
+    );
+  } else hostIds = [page.hosts[0].userId];
+
+  const hosts = await loadHostUsers(db, hostIds);
+  const seriesId = crypto.randomUUID();
+  const bookingId = crypto.randomUUID();
+  const icsUid = `${seriesId}@${new URL(env.APP_URL).hostname}`;
+  const isGroup = page.strategy === 'group';
+  const occurrence = {
+    startAt: start,
+    endAt: end,
+    timezone: page.timezone,
+    locationType: page.locationType,
+    locationValue: page.locationValue,
+    meetingUrl: meetingUrlFor(page),
+    icsUid,
+    icsSequence: 0,
+  };
+  statements.push(
+    db.insert(bookingSeries).values({ id: seriesId, pageId: page.id, icsUid, createdAt: job.now }),
+    db.insert(bookings).values({
+      id: bookingId,
+      seriesId,
+      pageId: page.id,
+      hostId: hostIds[0],
+      status: 'confirmed',
+      ...occurrence,
+      bookerName: b.name,
+      bookerEmail: b.email,
+      bookerPhone: b.phone,
+      bookerTimezone: b.timezone,
+      notes: b.notes,
+      answers: b.answers,
+      personId: personIdByEmail(b.email) as unknown as number,
+      attendeeCount: 1,
+      capacity: isGroup ? page.groupCapacity! : 1,
+      manageTokenHash: isGroup ? null : job.tokenHash,
+      emailStatus: 'pending',
+      createdAt: job.now,
+      updatedAt: job.now,
+    }),
+    ...claimStatements(db, bookingId, hostIds, start, end),
+    db.insert(activities).values({ personId: personIdByEmail(b.email) as unknown as number, kind: 'meeting_booked', summary: `Booked ${page.title}`, bookingId, occurredAt: job.now }),
+  );
+  let attendeeId: string | undefined;
+  if (isGroup) {
+    attendeeId = crypto.randomUUID();
+    statements.push(
+      db.insert(bookingAttendees).values({
+        id: attendeeId,
+        bookingId,
+        name: b.name,
+        email: b.email,
+        phone: b.phone,
+        timezone: b.timezone,
+        notes: b.notes,
+        answers: b.answers,
+        personId: personIdByEmail(b.email) as unknown as number,
+        manageTokenHash: job.tokenHash,
+        createdAt: job.now,
+      }),
+    );
+  }
+  const ctx = { page, occurrence, bookingId, primary: hosts[0], hosts };
+  queue(emailFor('booking_confirmation', ctx, b, { manageUrl: job.manageUrl, ics: 'REQUEST', now: job.now }));
+  for (const host of hosts) {
+    queue(emailFor('booking_host_notification', ctx, { ...host, timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
+  }
+  const failure = await commit(db, statements);
+  return failure ?? { ok: true, bookingId, attendeeId, outboxIds };
+}
+
+/** Bookers of an occurrence: the attendee rows of a group, else the booking's own booker. */
+async function bookersOf(db: Db, booking: Booking) {
+  const attendees = await db
+    .select()
+    .from(bookingAttendees)
+    .where(and(eq(bookingAttendees.bookingId, booking.id), eq(bookingAttendees.status, 'confirmed')));
+  if (attendees.length) return attendees.map((a) => ({ name: a.name, email: a.email, timezone: a.timezone }));
+  return [{ name: booking.bookerName, email: booking.bookerEmail, timezone: booking.bookerTimezone }];
+}
+
+async function loadChangeable(db: Db, bookingId: string, now: number) {
+  const [booking] = await db.select().from(bookings).where(eq(bookings.id, bookingId));
+  if (!booking) return fail('not_found', 'Booking not found');
+  if (booking.status !== 'confirmed' || booking.startAt <= now) return fail('invalid_state', 'Only upcoming confirmed bookings can be changed');
+  const page = await loadPageById(db, booking.pageId);
+  if (!page) return fail('not_found', 'Booking not found');
+  const hostRows = await db.select({ userId: bookingHosts.userId }).from(bookingHosts).where(eq(bookingHosts.bookingId, booking.id));
+  return { booking, page, hostIds: hostRows.map((h) => h.userId).sort((a, b) => a - b) };
+}
+
+async function reschedule(db: Db, job: RescheduleJob): Promise<ReservationResult> {
+  const loaded = await loadChangeable(db, job.bookingId, job.now);
+  if ('ok' in loaded) return loaded;
+  const { booking, page } = loaded;
+  const checked = await checkSlot(db, page, job.start, job.now, [booking.id]);
+  if ('ok' in checked) return checked;
+  const { slot } = checked;
+  if (page.strategy === 'group' && checked.occurrenceId) return SLOT_TAKEN();
+
+  // Individual, collective and group keep their hosts; round robin keeps the host when the
+  // host moves it, and takes any free eligible host (the current one first) for a booker.
+  let hostIds = loaded.hostIds;
+  if (page.strategy === 'round_robin') {
+    if (!slot.hostIds.includes(booking.hostId)) {
+      if (job.by === 'host') return SLOT_TAKEN();
+      hostIds = [slot.hostIds[0]];
+    }
+  } else if (!hostIds.every((h) => slot.hostIds.includes(h))) return SLOT_TAKEN();
+
+  const end = job.start + (booking.endAt - booking.startAt);
+  const newId = crypto.randomUUID();
+  const hosts = await loadHostUsers(db, hostIds);
+  const occurrence = { ...booking, startAt: job.start, endAt: end, icsSequence: booking.icsSequence + 1 };
+  const statements: BatchItem<'sqlite'>[] = [
+    // The status trigger aborts the batch if someone else changed this booking meanwhile.
+    db.update(bookings).set({ status: 'rescheduled', manageTokenHash: null, updatedAt: job.now }).where(eq(bookings.id, booking.id)),
+    db.delete(hostClaims).where(eq(hostClaims.bookingId, booking.id)),
+    db.insert(bookings).values({
+      ...booking,
+      id: newId,
+      hostId: hostIds[0],
+      status: 'confirmed',
+      startAt: job.start,
+      endAt: end,
+      icsSequence: occurrence.icsSequence,
+      hostMessage: job.by === 'host' ? job.message : null,
+      briefingSentAt: null,
+      attendance: null,
+      emailStatus: 'pending',
+      emailAttempts: 0,
+      emailLastError: null,
+      emailProviderId: null,
+      createdAt: job.now,
+      updatedAt: job.now,
+    }),
+    ...claimStatements(db, newId, hostIds, job.start, end),
+    db.update(bookingAttendees).set({ bookingId: newId }).where(eq(bookingAttendees.bookingId, booking.id)),
+  ];
+  const outboxIds: string[] = [];
+  const ctx = { page, occurrence, bookingId: newId, primary: hosts[0], hosts };
+  const bookers = await bookersOf(db, booking);
+  for (const booker of bookers) {
+    const e =
+      job.by === 'host'
+        ? emailFor('host_rescheduled', ctx, booker, { message: job.message, ics: 'REQUEST', now: job.now })
+        : emailFor('booking_confirmation', ctx, booker, { ics: 'REQUEST', now: job.now });
+    const q = queueEmail(db, e, job.now);
+    outboxIds.push(q.id);
+    statements.push(q.statement);
+  }
+  if (job.by === 'booker') {
+    for (const host of hosts) {
+      const q = queueEmail(db, emailFor('booker_rescheduled', ctx, { ...host, timezone: null }, { bookerName: booking.bookerName, bookerEmail: booking.bookerEmail, now: job.now }), job.now);
+      outboxIds.push(q.id);
+      statements.push(q.statement);
+    }
+  }
+  const failure = await commit(db, statements);
+  return failure ?? { ok: true, bookingId: newId, outboxIds };
+}
+
+async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
+  const loaded = await loadChangeable(db, job.bookingId, job.now);
+  if ('ok' in loaded) return loaded;
+  const { booking, page } = loaded;
+  const hosts = await loadHostUsers(db, loaded.hostIds);
+  const occurrence = { ...booking, icsSequence: booking.icsSequence + 1 };
+  const statements: BatchItem<'sqlite'>[] = [
+    db
+      .update(bookings)
+      .set({ status: 'cancelled', cancelReason: job.reason, cancelledBy: job.by, icsSequence: occurrence.icsSequence, updatedAt: job.now })
+      .where(eq(bookings.id, booking.id)),
+    db.delete(hostClaims).where(eq(hostClaims.bookingId, booking.id)),
+  ];
+  const outboxIds: string[] = [];
+  const ctx = { page, occurrence, bookingId: booking.id, primary: hosts[0], hosts };
+  const emails: OutboxEmail[] = (await bookersOf(db, booking)).map((booker) =>
+    emailFor('cancellation_booker', ctx, booker, { reason: job.reason, ics: 'CANCEL', now: job.now }),
+  );
+  for (const host of hosts) {
+    emails.push(emailFor('cancellation_host', ctx, { ...host, timezone: null }, { reason: job.reason, bookerName: booking.bookerName, bookerEmail: booking.bookerEmail, now: job.now }));
+  }
+  for (const e of emails) {
+    const q = queueEmail(db, e, job.now);
+    outboxIds.push(q.id);
+    statements.push(q.statement);
+  }
+  const failure = await commit(db, statements);
+  return failure ?? { ok: true, bookingId: booking.id, outboxIds };
+}
+
+async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> {
+  const [attendee] = await db.select().from(bookingAttendees).where(eq(bookingAttendees.id, job.attendeeId));
+  if (!attendee || attendee.status !== 'confirmed') return fail('invalid_state', 'This registration is no longer active');
+  const loaded = await loadChangeable(db, attendee.bookingId, job.now);
+  if ('ok' in loaded) return loaded;
+  const { booking, page } = loaded;
+  // The last booker leaving cancels the occurrence and frees the host's time.
+  if (booking.attendeeCount <= 1) return cancel(db, { kind: 'cancel', bookingId: booking.id, by: 'booker', reason: job.reason, now: job.now });
+  const hosts = await loadHostUsers(db, loaded.hostIds);
+  const ctx = { page, occurrence: { ...booking, icsSequence: booking.icsSequence + 1 }, bookingId: booking.id, primary: hosts[0], hosts };
+  const statements: BatchItem<'sqlite'>[] = [
+    db.update(bookingAttendees).set({ status: 'cancelled', manageTokenHash: null }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))),
+    db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, booking.id)),
+  ];
+  const outboxIds: string[] = [];
+  for (const e of [
+    emailFor('cancellation_booker', ctx, attendee, { reason: job.reason, ics: 'CANCEL', now: job.now }),
+    emailFor('cancellation_host', ctx, { ...hosts[0], timezone: null }, { reason: job.reason, bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
+  ]) {
+    const q = queueEmail(db, e, job.now);
+    outboxIds.push(q.id);
+    statements.push(q.statement);
+  }
+  const failure = await commit(db, statements);
+  return failure ?? { ok: true, bookingId: booking.id, attendeeId: attendee.id, outboxIds };
+}
+
+/** Runs a job against D1. Called by the last Durable Object in the host chain. */
+export async function executeReservation(env: Bindings, job: ReservationJob): Promise<ReservationResult> {
+  const db = getDb(env.DB);
+  try {
+    switch (job.kind) {
+      case 'book':
+        return await book(env, db, job);
+      case 'reschedule':
+        return await reschedule(db, job);
+      case 'cancel':
+        return await cancel(db, job);
+      case 'leave_seat':
+        return await leaveSeat(db, job);
+    }
+  } catch (error) {
+    console.error('reservation failed', error);
+    return fail('internal', 'Could not save the booking, try again');
+  }
+}

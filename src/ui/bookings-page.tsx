@@ -1,0 +1,227 @@
+import { Layout } from './layout';
+import type { BookingJson } from '../db/bookings';
+import type { SessionUser } from '../domain/permissions';
+import type { Tab } from '../domain/tabs';
+import { TABS } from '../domain/tabs';
+import { formatInZone, locationLabel } from '../domain/format';
+import { isHttpUrl } from '../email/templates';
+
+export type BookingRow = BookingJson & { canEdit: boolean; canDelete: boolean };
+
+const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled', rescheduled: 'Rescheduled' };
+
+function When({ b }: { b: BookingJson }) {
+  const start = Date.parse(b.start);
+  const end = Date.parse(b.end);
+  return (
+    <>
+      {formatInZone(start, b.timezone, 'date')}, {formatInZone(start, b.timezone, 'time')} – {formatInZone(end, b.timezone, 'time')}{' '}
+      {formatInZone(start, b.timezone, 'zone')}
+    </>
+  );
+}
+
+function Badge({ attendance }: { attendance: BookingJson['attendance'] }) {
+  if (attendance === 'attended') return <span class="badge badge-ok">Attended</span>;
+  if (attendance === 'no_show') return <span class="badge badge-bad">No-show</span>;
+  return null;
+}
+
+function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
+  const strategy =
+    b.strategy === 'group' ? `Group · ${b.attendeeCount} attendee${b.attendeeCount === 1 ? '' : 's'}` : b.strategy.replace('_', ' ');
+  return (
+    <div class="drawer" id={`drawer-${b.id}`} hidden>
+      <dl>
+        <dt>Starts</dt>
+        <dd>{formatInZone(Date.parse(b.start), b.timezone, 'full')} ({b.timezone})</dd>
+        <dt>Ends</dt>
+        <dd>{formatInZone(Date.parse(b.end), b.timezone, 'full')} ({b.timezone})</dd>
+        <dt>Booker</dt>
+        <dd>
+          {b.bookerName} · {b.bookerEmail}
+          {b.bookerPhone ? ` · ${b.bookerPhone}` : ''}
+        </dd>
+        <dt>Strategy</dt>
+        <dd>{strategy}</dd>
+        <dt>Location</dt>
+        <dd>
+          {locationLabel(b.locationType)}
+          {b.locationValue && !isHttpUrl(b.locationValue) ? ` · ${b.locationValue}` : ''}
+        </dd>
+        <dt>Meeting URL</dt>
+        <dd class="meeting-url">
+          {b.meetingUrl ? isHttpUrl(b.meetingUrl) ? <a href={b.meetingUrl} rel="noopener noreferrer" target="_blank">{b.meetingUrl}</a> : <span>{b.meetingUrl}</span> : '—'}
+        </dd>
+        {b.notes && (
+          <>
+            <dt>Notes</dt>
+            <dd class="pre">{b.notes}</dd>
+          </>
+        )}
+        {Object.entries(b.answers).map(([k, v]) => (
+          <>
+            <dt>{k}</dt>
+            <dd>{typeof v === 'boolean' ? (v ? 'Yes' : 'No') : v}</dd>
+          </>
+        ))}
+        {b.status === 'cancelled' && (
+          <>
+            <dt>Cancelled by</dt>
+            <dd class="cancelled-by">{b.cancelledBy ?? '—'}</dd>
+            <dt>Reason</dt>
+            <dd class="cancel-reason">{b.cancelReason ?? '—'}</dd>
+          </>
+        )}
+        <dt>Email</dt>
+        <dd class="email-status">
+          {b.emailStatus ?? '—'}
+          {b.emailLastError ? ` (${b.emailLastError})` : ''}
+        </dd>
+        {b.calendarError && (
+          <>
+            <dt>Calendar</dt>
+            <dd>{b.calendarError}</dd>
+          </>
+        )}
+      </dl>
+      <div class="actions">
+        {tab === 'upcoming' && b.canEdit && (
+          <button type="button" data-open="reschedule">
+            Reschedule
+          </button>
+        )}
+        {tab === 'upcoming' && b.canDelete && (
+          <button type="button" data-open="cancel">
+            Cancel booking
+          </button>
+        )}
+        {b.canEdit && tab !== 'rescheduled' && b.strategy !== 'group' && (
+          <button type="button" data-action="manage-link">
+            Copy new manage link
+          </button>
+        )}
+        {tab === 'past' && b.canEdit && (
+          <>
+            <button type="button" data-action="attendance" data-status="attended" aria-pressed={b.attendance === 'attended' ? 'true' : 'false'}>
+              Mark attended
+            </button>
+            <button type="button" data-action="attendance" data-status="no_show" aria-pressed={b.attendance === 'no_show' ? 'true' : 'false'}>
+              Mark no-show
+            </button>
+          </>
+        )}
+      </div>
+      {tab === 'upcoming' && b.canEdit && (
+        <form class="dialog" data-dialog="reschedule" role="group" aria-label="Reschedule booking" hidden>
+          <label>
+            New start (your local time)
+            <input type="datetime-local" name="start" required />
+          </label>
+          <label>
+            Message to the booker (optional)
+            <textarea name="message" maxlength={1000} rows={2}></textarea>
+          </label>
+          <p class="form-error" role="alert" aria-live="assertive"></p>
+          <button type="submit">Propose new time</button>
+          <button type="button" data-close>
+            Close
+          </button>
+        </form>
+      )}
+      {tab === 'upcoming' && b.canDelete && (
+        <form class="dialog" data-dialog="cancel" role="group" aria-label="Cancel booking" hidden>
+          <label>
+            Reason (optional)
+            <textarea name="reason" maxlength={500} rows={2} aria-describedby={`count-${b.id}`}></textarea>
+          </label>
+          <p class="muted" id={`count-${b.id}`} aria-live="polite" data-count>
+            0 / 500
+          </p>
+          <p class="form-error" role="alert" aria-live="assertive"></p>
+          <button type="submit" class="danger">
+            Cancel booking
+          </button>
+          <button type="button" data-close>
+            Keep it
+          </button>
+        </form>
+      )}
+      <p class="action-status" role="status" aria-live="polite"></p>
+    </div>
+  );
+}
+
+export function BookingsPage(props: {
+  user: SessionUser;
+  tab: Tab;
+  rows: BookingRow[];
+  nextCursor: string | null;
+  q: string;
+}) {
+  const { tab, rows } = props;
+  return (
+    <Layout title="Bookings" scripts={['/bookings.js']} bodyClass="app">
+      <nav class="sidebar" aria-label="Main">
+        <p class="brand">CRM</p>
+        <p class="nav-heading">Tools</p>
+        <a href="/app/bookings" aria-current="page">
+          Bookings
+        </a>
+        <form method="post" action="/logout">
+          <button type="submit" class="link">
+            Sign out ({props.user.name})
+          </button>
+        </form>
+      </nav>
+      <main>
+        <h1>Bookings</h1>
+        <div class="tabs" role="navigation" aria-label="Booking tabs">
+          {TABS.map((t) => (
+            <a href={`/app/bookings?tab=${t}`} aria-current={t === tab ? 'page' : undefined} class={t === tab ? 'tab active' : 'tab'}>
+              {TAB_LABELS[t]}
+            </a>
+          ))}
+        </div>
+        <form class="search" method="get" action="/app/bookings" role="search">
+          <input type="hidden" name="tab" value={tab} />
+          <label>
+            <span class="visually-hidden">Search bookings</span>
+            <input type="search" name="q" value={props.q} placeholder="Search by name or email" />
+          </label>
+          <button type="submit">Search</button>
+        </form>
+        {rows.length === 0 ? (
+          <p class="empty">No {TAB_LABELS[tab].toLowerCase()} bookings.</p>
+        ) : (
+          <ul class="booking-list">
+            {rows.map((b) => (
+              <li class="booking" data-id={b.id} data-tab={tab}>
+                <button type="button" class="row" aria-expanded="false" aria-controls={`drawer-${b.id}`}>
+                  <span class="title">
+                    {b.pageTitle} <Badge attendance={b.attendance} />
+                  </span>
+                  <span class="who">
+                    {b.bookerName} <span class="muted">{b.bookerEmail}</span>
+                  </span>
+                  <span class="when">
+                    <When b={b} />
+                  </span>
+                  <span class="where">
+                    {locationLabel(b.locationType)} · {b.durationMinutes}m
+                  </span>
+                </button>
+                <Drawer b={b} tab={tab} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {props.nextCursor && (
+          <a class="next" href={`/app/bookings?tab=${tab}&q=${encodeURIComponent(props.q)}&cursor=${encodeURIComponent(props.nextCursor)}`}>
+            Next page
+          </a>
+        )}
+      </main>
+    </Layout>
+  );
+}
