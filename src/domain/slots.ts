@@ -2,7 +2,7 @@
  * The slot engine: pure functions from availability, bookings and page rules to bookable
  * slots. All instants are epoch ms (UTC); wall-clock rules are converted per host timezone.
  */
-import { addDays, localDateKey, localDateOf, weekdayOf, zonedWallTimeToUtc, type LocalDate } from './time';
+import { addDays, localDateKey, localDateOf, wallBoundaryToUtc, weekdayOf, zonedWallTimeToUtc, type LocalDate } from './time';
 
 export type Interval = { start: number; end: number };
 export type WeeklyRule = { day: number; startMinute: number; endMinute: number };
@@ -86,8 +86,8 @@ export function workingIntervals(host: Pick<HostAvailability, 'timezone' | 'week
       ranges = host.weekly.filter((r) => r.day === weekday);
     }
     for (const r of ranges) {
-      const start = zonedWallTimeToUtc(date, r.startMinute, host.timezone);
-      const end = zonedWallTimeToUtc(date, r.endMinute, host.timezone);
+      const start = wallBoundaryToUtc(date, r.startMinute, host.timezone);
+      const end = wallBoundaryToUtc(date, r.endMinute, host.timezone);
       if (end > start && end > from && start < to) out.push({ start, end });
     }
   }

@@ -47,6 +47,39 @@ export function zonedWallTimeToUtc(date: LocalDate, minutes: number, zone: strin
   return new TZDate(date.year, date.month - 1, date.day, Math.floor(minutes / 60), minutes % 60, zone).getTime();
 }
 
+/** Local date and minute of an instant, as one comparable number. */
+function wallKey(instantMs: number, zone: string): number {
+  const t = new TZDate(instantMs, zone);
+  return Date.UTC(t.getFullYear(), t.getMonth(), t.getDate()) / 60_000 + t.getHours() * 60 + t.getMinutes();
+}
+
+/**
+ * The first instant whose wall clock reads at or after `minutes` on `date`: the boundary of a
+ * working range. Equals zonedWallTimeToUtc except inside a DST gap, where it is the moment
+ * the clocks jump (so 01:30–02:30 on a spring-forward night ends at the jump, not an hour later),
+ * and for a wall time a fall-back repeats, its first occurrence.
+ */
+export function wallBoundaryToUtc(date: LocalDate, minutes: number, zone: string): number {
+  const t = zonedWallTimeToUtc(date, minutes, zone);
+  const wanted = Date.UTC(date.year, date.month - 1, date.day) / 60_000 + minutes;
+  if (wallKey(t, zone) === wanted) {
+    // A fall-back repeats wall times: take the first occurrence (shifts are 30 or 60 minutes).
+    for (const shift of [60, 30]) {
+      const earlier = t - shift * 60_000;
+      if (wallKey(earlier, zone) === wanted) return earlier;
+    }
+    return t;
+  }
+  let lo = t - 3 * 3_600_000;
+  let hi = t;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (wallKey(mid, zone) >= wanted) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 export function addDays(d: LocalDate, n: number): LocalDate {
   const t = new Date(Date.UTC(d.year, d.month - 1, d.day + n));
   return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
@@ -54,14 +87,6 @@ export function addDays(d: LocalDate, n: number): LocalDate {
 
 export function weekdayOf(d: LocalDate): number {
   return new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay();
-}
-
-/** Short zone name for display, e.g. "EST", "CET", "GMT+5:30". */
-export function zoneAbbreviation(instantMs: number, zone: string, locale = 'en-US'): string {
-  const part = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' })
-    .formatToParts(new Date(instantMs))
-    .find((p) => p.type === 'timeZoneName');
-  return part?.value ?? zone;
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

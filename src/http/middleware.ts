@@ -60,7 +60,7 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** Resolves the signed-in user from the Bearer token or the session cookie; 401 otherwise. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearerToken(c.req.header('authorization')) ?? getCookie(c, SESSION_COOKIE);
-  const user = token ? await loadSessionUser(c.env, token, c.get('now')) : null;
+  const user = token ? await loadSessionUser(c.env, token) : null;
   if (!user) throw new ApiError('unauthenticated', 'Sign in to continue');
   c.set('user', user);
   await next();

@@ -16,8 +16,9 @@ function secretKey(env: Bindings): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function issueSessionToken(env: Bindings, userId: number, now: Date): Promise<string> {
-  const iat = Math.floor(now.getTime() / 1000);
+/** Sessions run on the real clock, never X-Test-Now: a test clock must not extend or expire them. */
+export async function issueSessionToken(env: Bindings, userId: number): Promise<string> {
+  const iat = Math.floor(Date.now() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(String(userId))
@@ -29,10 +30,10 @@ export async function issueSessionToken(env: Bindings, userId: number, now: Date
 export const sessionTtlSeconds = SESSION_TTL_SECONDS;
 
 /** Verifies the token and loads the user with their role's current permissions. */
-export async function loadSessionUser(env: Bindings, token: string, now: Date): Promise<SessionUser | null> {
+export async function loadSessionUser(env: Bindings, token: string): Promise<SessionUser | null> {
   let sub: string | undefined;
   try {
-    const { payload } = await jwtVerify(token, secretKey(env), { algorithms: ['HS256'], currentDate: now });
+    const { payload } = await jwtVerify(token, secretKey(env), { algorithms: ['HS256'] });
     sub = payload.sub;
   } catch {
     return null;

@@ -29,7 +29,7 @@ export async function authenticate(env: AppEnv['Bindings'], email: string, passw
 }
 
 export async function startSession(c: Context<AppEnv>, userId: number): Promise<string> {
-  const token = await issueSessionToken(c.env, userId, c.get('now'));
+  const token = await issueSessionToken(c.env, userId);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     secure: new URL(c.req.url).protocol === 'https:',

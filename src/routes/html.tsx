@@ -24,7 +24,7 @@ import { NotFoundPage } from '../ui/not-found';
 /** HTML pages redirect to /login instead of answering 401. */
 const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
-  const user = token ? await loadSessionUser(c.env, token, c.get('now')) : null;
+  const user = token ? await loadSessionUser(c.env, token) : null;
   if (!user) return c.redirect('/login', 302);
   c.set('user', user);
   await next();

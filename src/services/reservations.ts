@@ -229,7 +229,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     );
     const ctx = { page, occurrence, bookingId: occurrence.id, primary: hosts[0], hosts };
     queue(emailFor('booking_confirmation', ctx, b, { manageUrl: job.manageUrl, ics: 'REQUEST', now: job.now }));
-    queue(emailFor('booking_host_notification', ctx, hosts[0], { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
+    queue(emailFor('booking_host_notification', ctx, { ...hosts[0], timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
     const failure = await commit(db, statements);
     return failure ?? { ok: true, bookingId: occurrence.id, attendeeId, outboxIds };
   }
