@@ -8,6 +8,7 @@
 import { and, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Bindings } from '../env';
 import { getDb } from '../db/client';
+import { d1Statement } from '../db/batch';
 import { activities, bookingHosts, bookings, opportunities, persons, schedulingPages, users } from '../db/schema';
 import { renderBriefing } from '../email/templates';
 import { locationLabel } from '../domain/format';
@@ -78,14 +79,14 @@ export async function sweepBriefings(env: Bindings, now: number): Promise<number
       ...hosts
         .filter((h) => h.bookingId === b.id)
         .map((h) =>
-          db.run(sql`INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, status, attempts, next_attempt_at, created_at)
+          d1Statement(env.DB, sql`INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, status, attempts, next_attempt_at, created_at)
             SELECT ${crypto.randomUUID()}, ${b.id}, 'briefing', ${h.email}, ${email.subject}, ${email.html}, ${email.text}, 'pending', 0, ${now}, ${now}
             WHERE EXISTS (SELECT 1 FROM bookings WHERE id = ${b.id} AND briefing_sent_at IS NULL)`),
         ),
-      db.update(bookings).set({ briefingSentAt: now }).where(and(eq(bookings.id, b.id), isNull(bookings.briefingSentAt))),
+      d1Statement(env.DB, db.update(bookings).set({ briefingSentAt: now }).where(and(eq(bookings.id, b.id), isNull(bookings.briefingSentAt)))),
     ];
   });
-  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  await env.DB.batch(statements);
   return due.length;
 }
 

@@ -6,6 +6,7 @@ import { getDb } from '../db/client';
 import { bookings, outbox, persons } from '../db/schema';
 import { bookingJson, hostsView, loadBookingRecord, loadBookingRecords, type BookingRecord } from '../db/bookings';
 import { bookingListQuery, nextCursor } from '../db/booking-list';
+import { d1Statement } from '../db/batch';
 import { withinScope, type Permission } from '../domain/permissions';
 import { TABS, decodeCursor, tabOf } from '../domain/tabs';
 import { hashToken, newManageToken } from '../domain/tokens';
@@ -136,20 +137,26 @@ export const bookingRoutes = new Hono<AppEnv>()
         ? sql`json_set(${delta('noShowCount', 1)}, '$.lastNoShowAt', ${new Date(now).toISOString()}, '$.attendedCount', MAX(0, COALESCE(json_extract(${persons.lifecycleMeta}, '$.attendedCount'), 0) - ${previous === 'attended' ? 1 : 0}))`
         : sql`json_set(${delta('attendedCount', 1)}, '$.noShowCount', MAX(0, COALESCE(json_extract(${persons.lifecycleMeta}, '$.noShowCount'), 0) - ${previous === 'no_show' ? 1 : 0}))`;
       const statements = [
-        db
-          .update(bookings)
-          .set({ attendance: status, updatedAt: now })
-          .where(and(eq(bookings.id, record.booking.id), previous === null ? isNull(bookings.attendance) : eq(bookings.attendance, previous))),
+        d1Statement(
+          c.env.DB,
+          db
+            .update(bookings)
+            .set({ attendance: status, updatedAt: now })
+            .where(and(eq(bookings.id, record.booking.id), previous === null ? isNull(bookings.attendance) : eq(bookings.attendance, previous))),
+        ),
       ];
       if (personId !== null) {
         statements.push(
-          db.update(persons).set({ lifecycleMeta: meta as never }).where(and(eq(persons.id, personId), sql`changes() = 1`)) as never,
-          db.run(sql`INSERT INTO activities (person_id, kind, summary, booking_id, occurred_at)
-            SELECT ${personId}, ${noShow ? 'no_show' : 'attended'}, ${`${noShow ? 'No-show' : 'Attended'}: ${record.page.title}`}, ${record.booking.id}, ${now}
-            WHERE changes() = 1`) as never,
+          d1Statement(c.env.DB, db.update(persons).set({ lifecycleMeta: meta as never }).where(and(eq(persons.id, personId), sql`changes() = 1`))),
+          d1Statement(
+            c.env.DB,
+            sql`INSERT INTO activities (person_id, kind, summary, booking_id, occurred_at)
+              SELECT ${personId}, ${noShow ? 'no_show' : 'attended'}, ${`${noShow ? 'No-show' : 'Attended'}: ${record.page.title}`}, ${record.booking.id}, ${now}
+              WHERE changes() = 1`,
+          ),
         );
       }
-      await db.batch(statements as [(typeof statements)[0]]);
+      await c.env.DB.batch(statements);
     }
     return c.json({ booking: bookingJson((await loadBookingRecord(db, record.booking.id))!) });
   });

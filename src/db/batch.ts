@@ -1,0 +1,15 @@
+import { SQL, is } from 'drizzle-orm';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
+
+const dialect = new SQLiteAsyncDialect();
+
+type Buildable = SQL | { toSQL(): { sql: string; params: unknown[] } };
+
+/**
+ * A drizzle query or raw SQL as a D1 statement, for batches drizzle's own batch cannot hold
+ * (raw conditional inserts such as INSERT … SELECT … WHERE changes() = 1).
+ */
+export function d1Statement(d1: D1Database, query: Buildable): D1PreparedStatement {
+  const { sql, params } = is(query, SQL) ? dialect.sqlToQuery(query) : query.toSQL();
+  return d1.prepare(sql).bind(...params);
+}
