@@ -30,7 +30,7 @@ export const securityHeaders = secureHeaders({
     baseUri: ["'none'"],
     objectSrc: ["'none'"],
   },
-  referrerPolicy: 'strict-origin-when-cross-origin',
+  referrerPolicy: 'no-referrer',
   crossOriginEmbedderPolicy: false,
 });
 

@@ -464,7 +464,7 @@ async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> 
   const hosts = await loadHostUsers(db, loaded.hostIds);
   const ctx = { page, occurrence: { ...booking, icsSequence: booking.icsSequence + 1 }, bookingId: booking.id, primary: hosts[0], hosts };
   const statements: BatchItem<'sqlite'>[] = [
-    db.update(bookingAttendees).set({ status: 'cancelled', manageTokenHash: null }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))),
+    db.update(bookingAttendees).set({ status: 'cancelled' }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))),
     db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, booking.id)),
   ];
   const outboxIds: string[] = [];

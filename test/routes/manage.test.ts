@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, env, json, login, seed } from '../helpers';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const now = NOW.toISOString();
+
+beforeAll(() => seed(NOW));
+
+async function newBooking(slug: string, start: string, email = `m${Date.parse(start)}@example.org`) {
+  const res = await call(`/api/public/pages/${slug}/bookings`, { body: { start, name: 'Mo Booker', email, timezone: 'Asia/Kathmandu' }, now });
+  expect(res.status).toBe(201);
+  const body = await json(res);
+  return { ...body, token: (body.manageUrl as string).split('/').pop()! };
+}
+
+const manage = (token: string, action?: 'cancel' | 'reschedule', body: unknown = {}) =>
+  call(`/api/public/manage/${token}${action ? `/${action}` : ''}`, action ? { body, now } : { now });
+
+describe('booker self-service through the manage token', () => {
+  it('shows the booking and keeps caches and referrers out', async () => {
+    const { token, booking } = await newBooking('rosa-demo', '2026-12-28T14:00:00Z');
+    const res = await manage(token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await json(res)).booking).toMatchObject({ id: booking.id, status: 'confirmed', bookerTimezone: 'Asia/Kathmandu' });
+  });
+
+  it('cancels with a reason, records the booker, emails booker and host in the same write', async () => {
+    const { token, booking } = await newBooking('rosa-demo', '2026-12-28T14:45:00Z');
+    const res = await manage(token, 'cancel', { reason: 'Found another vendor' });
+    expect(res.status).toBe(200);
+    expect((await json(res)).booking).toMatchObject({ status: 'cancelled', cancelledBy: 'booker', cancelReason: 'Found another vendor' });
+    const kinds = await env.DB.prepare('SELECT kind FROM email_outbox WHERE booking_id = ? ORDER BY kind').bind(booking.id).all();
+    expect(kinds.results.map((k) => k.kind)).toEqual(['booking_confirmation', 'booking_host_notification', 'cancellation_booker', 'cancellation_host']);
+    // Cancelled: still shown, no more actions.
+    expect((await manage(token)).status).toBe(200);
+    const again = await manage(token, 'cancel', {});
+    expect(again.status).toBe(409);
+    expect((await json(again)).error.code).toBe('invalid_state');
+  });
+
+  it('reschedules twice and the original link still works', async () => {
+    const { token, booking } = await newBooking('rosa-demo', '2026-12-29T14:00:00Z');
+    const first = await manage(token, 'reschedule', { start: '2026-12-29T15:30:00Z' });
+    expect(first.status).toBe(200);
+    const second = await manage(token, 'reschedule', { start: '2026-12-29T17:00:00Z' });
+    expect(second.status).toBe(200);
+    const latest = (await json(second)).booking;
+    expect(latest).toMatchObject({ seriesId: booking.seriesId, icsSequence: 2, start: '2026-12-29T17:00:00.000Z' });
+    expect((await json(await manage(token))).booking.id).toBe(latest.id);
+    const hostMail = await env.DB.prepare("SELECT COUNT(*) n FROM email_outbox WHERE kind = 'booker_rescheduled' AND booking_id = ?").bind(latest.id).first<{ n: number }>();
+    expect(hostMail!.n).toBe(1);
+  });
+
+  it('a regenerated link is dead at once and the new one works', async () => {
+    const { token, booking } = await newBooking('rosa-demo', '2026-12-30T14:00:00Z');
+    const res = await call(`/api/bookings/${booking.id}/manage-link`, { method: 'POST', token: await login('rep2@example.com'), now });
+    const fresh = ((await json(res)).manageUrl as string).split('/').pop()!;
+    expect((await manage(token)).status).toBe(404);
+    expect((await manage(token, 'cancel', {})).status).toBe(404);
+    expect((await manage(fresh)).status).toBe(200);
+  });
+
+  it('a taken slot is 409 already_booked', async () => {
+    const { token } = await newBooking('rosa-demo', '2026-12-31T14:00:00Z');
+    await newBooking('rosa-demo', '2026-12-31T15:30:00Z');
+    const res = await manage(token, 'reschedule', { start: '2026-12-31T15:30:00Z' });
+    expect(res.status).toBe(409);
+    expect((await json(res)).error.code).toBe('already_booked');
+  });
+
+  it('a past booking is 409 invalid_state', async () => {
+    const { token } = await newBooking('rosa-demo', '2026-11-24T14:00:00Z');
+    const later = '2026-11-25T00:00:00Z';
+    const res = await call(`/api/public/manage/${token}/cancel`, { body: {}, now: later });
+    expect(res.status).toBe(409);
+    expect((await json(res)).error.code).toBe('invalid_state');
+    const res2 = await call(`/api/public/manage/${token}/reschedule`, { body: { start: '2026-12-01T14:00:00Z' }, now: later });
+    expect(res2.status).toBe(409);
+  });
+
+  it('unknown, malformed and regenerated tokens get the same 404 envelope', async () => {
+    const bodies = new Set<string>();
+    for (const t of ['A'.repeat(43), 'short', '../../etc', 'x'.repeat(99)]) {
+      const res = await manage(encodeURIComponent(t));
+      expect(res.status).toBe(404);
+      bodies.add(await res.text());
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it('a 501-character reason is refused and nothing changes', async () => {
+    const { token } = await newBooking('rosa-demo', '2027-01-04T14:00:00Z');
+    expect((await manage(token, 'cancel', { reason: 'x'.repeat(501) })).status).toBe(400);
+    expect((await json(await manage(token))).booking.status).toBe('confirmed');
+  });
+
+  it('round robin: the booker may land on any free eligible host, the current one first', async () => {
+    const { token, booking } = await newBooking('west-sales', '2027-01-05T14:00:00Z');
+    const res = await manage(token, 'reschedule', { start: '2027-01-05T15:00:00Z' });
+    expect(res.status).toBe(200);
+    expect((await json(res)).booking.hostId).toBe(booking.hostId);
+  });
+
+  it('group: each booker has their own link and cancelling frees only their seat', async () => {
+    const a = await newBooking('west-webinar', '2027-01-06T15:00:00Z', 'seat-a@example.org');
+    const b = await newBooking('west-webinar', '2027-01-06T15:00:00Z', 'seat-b@example.org');
+    expect(a.booking.id).toBe(b.booking.id);
+    expect((await json(await manage(a.token))).booking.bookerEmail).toBe('seat-a@example.org');
+    expect((await manage(a.token, 'cancel', {})).status).toBe(200);
+    expect((await json(await manage(b.token))).booking).toMatchObject({ status: 'confirmed', attendeeCount: 1 });
+    const slots = await json(await call('/api/public/pages/west-webinar/slots?from=2027-01-06T15:00:00Z&to=2027-01-06T15:01:00Z', { now }));
+    expect(slots.slots[0].seatsLeft).toBe(9);
+  });
+});
+
+describe('manage page HTML', () => {
+  it('renders for the right slug and 404s for another page’s slug', async () => {
+    const { token } = await newBooking('rosa-demo', '2027-01-07T14:00:00Z');
+    const ok = await call(`/b/rosa-demo/manage/${token}`, { now });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(await ok.text()).toContain('Product demo');
+    const wrong = await call(`/b/ravi-intro/manage/${token}`, { now });
+    expect(wrong.status).toBe(404);
+    const unknown = await call(`/b/rosa-demo/manage/${'B'.repeat(43)}`, { now });
+    expect(unknown.status).toBe(404);
+    expect(await wrong.text()).toBe(await unknown.text());
+  });
+});
