@@ -271,12 +271,9 @@ export const bookings = sqliteTable(
   (t) => [
     check('bookings_capacity_check', sql`${t.attendeeCount} <= ${t.capacity}`),
     check('bookings_interval_check', sql`${t.endAt} > ${t.startAt}`),
-    // tabs (scope all): status + start order, id as the keyset tiebreak
+    // tabs (scope all): status + start order, id as the keyset tiebreak; the briefing sweep's
+    // one-hour range of confirmed bookings
     index('bookings_status_start_idx').on(t.status, t.startAt, t.id),
-    // briefing sweep: confirmed bookings starting in the next hour, not yet briefed
-    index('bookings_briefing_idx')
-      .on(t.startAt)
-      .where(sql`${t.status} = 'confirmed' AND ${t.briefingSentAt} IS NULL`),
     // manage page: look a token up by its hash
     uniqueIndex('bookings_manage_token_unique').on(t.manageTokenHash),
     // series history (reschedules)

@@ -1,0 +1,121 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../../src/index';
+import { call, env, json, seed } from '../helpers';
+import { fakeResend } from '../fakes';
+import { deliverOutbox, sweepOutbox, MAX_ATTEMPTS } from '../../src/email/delivery';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const BASE = 'https://resend.fake';
+const withResend = { ...env, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: BASE } as typeof env;
+
+beforeAll(() => seed(NOW));
+
+let fake: ReturnType<typeof fakeResend> | undefined;
+afterEach(() => fake?.restore());
+
+/** A pending outbox row as a committed booking leaves it (the immediate send never ran). */
+async function pendingEmail(kind = 'booking_confirmation', bookingId: string | null = 'seed-b01') {
+  const id = crypto.randomUUID();
+  await env.DB.prepare(
+    `INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, ics_method, ics, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, 'alice@acme.test', 'Confirmed', '<p>hi</p>', 'hi', 'REQUEST', 'BEGIN:VCALENDAR\r\nEND:VCALENDAR', 'pending', 0, ?, ?)`,
+  ).bind(id, bookingId, kind, NOW.getTime(), NOW.getTime()).run();
+  return id;
+}
+
+const row = (id: string) => env.DB.prepare('SELECT status, attempts, last_error, provider_message_id, next_attempt_at FROM email_outbox WHERE id = ?').bind(id).first<any>();
+
+describe('outbox delivery through Resend', () => {
+  it('500 twice then success: one email sent, the same Idempotency-Key on every try', async () => {
+    fake = fakeResend(BASE, [{ status: 500 }, { status: 500 }, { status: 200, body: { id: 'msg_ok' } }]);
+    const id = await pendingEmail();
+    let t = NOW.getTime();
+    await deliverOutbox(withResend, [id], t);
+    expect(await row(id)).toMatchObject({ status: 'pending', attempts: 1 });
+    for (let i = 0; i < 2; i++) {
+      t = (await row(id)).next_attempt_at;
+      await sweepOutbox(withResend, t);
+    }
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 3, provider_message_id: 'msg_ok' });
+    expect(fake.calls.map((c) => c.idempotencyKey)).toEqual([id, id, id]);
+    expect(fake.delivered.size).toBe(1);
+    // The ICS goes as a text/calendar attachment with the method.
+    expect(fake.calls[2].body.attachments[0]).toMatchObject({ filename: 'invite.ics', content_type: 'text/calendar; method=REQUEST; charset=UTF-8' });
+    const booking = await env.DB.prepare("SELECT email_status, email_attempts, email_provider_id FROM bookings WHERE id = 'seed-b01'").first();
+    expect(booking).toEqual({ email_status: 'sent', email_attempts: 3, email_provider_id: 'msg_ok' });
+  });
+
+  it('backs off exponentially and honours retry-after on 429', async () => {
+    fake = fakeResend(BASE, [{ status: 429, headers: { 'retry-after': '600' } }]);
+    const id = await pendingEmail('booking_host_notification', null);
+    await deliverOutbox(withResend, [id], NOW.getTime());
+    const r = await row(id);
+    expect(r.status).toBe('pending');
+    expect(r.next_attempt_at).toBeGreaterThanOrEqual(NOW.getTime() + 600_000);
+    // Not due yet: the sweep leaves it alone.
+    await sweepOutbox(withResend, NOW.getTime() + 60_000);
+    expect(fake.calls.length).toBe(1);
+  });
+
+  it('a terminal 422 is marked failed with its error in the booking audit', async () => {
+    fake = fakeResend(BASE, [{ status: 422, body: { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field' } }]);
+    const id = await pendingEmail('booking_confirmation', 'seed-b02');
+    await deliverOutbox(withResend, [id], NOW.getTime());
+    expect(await row(id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await row(id)).last_error).toContain('422');
+    const booking = await env.DB.prepare("SELECT email_status, email_last_error FROM bookings WHERE id = 'seed-b02'").first<any>();
+    expect(booking.email_status).toBe('failed');
+    expect(booking.email_last_error).toContain('Invalid `to` field');
+    await sweepOutbox(withResend, NOW.getTime() + 86_400_000);
+    expect(fake.calls.filter((c) => c.idempotencyKey === id).length).toBe(1);
+  });
+
+  it('network errors are transient and give up after the attempt cap', async () => {
+    fake = fakeResend(BASE, ['network-error']);
+    const id = await pendingEmail('booking_host_notification', null);
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      const due = (await row(id)).next_attempt_at;
+      await sweepOutbox(withResend, Math.max(due, NOW.getTime()));
+    }
+    expect(await row(id)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    expect((await row(id)).last_error).toMatch(/network/);
+  });
+
+  it('two overlapping deliveries of one row send it once', async () => {
+    fake = fakeResend(BASE, [{ status: 200 }]);
+    const id = await pendingEmail('booking_host_notification', null);
+    await Promise.all([deliverOutbox(withResend, [id], NOW.getTime()), sweepOutbox(withResend, NOW.getTime()), deliverOutbox(withResend, [id], NOW.getTime())]);
+    expect(fake.calls.filter((c) => c.idempotencyKey === id).length).toBe(1);
+    expect((await row(id)).status).toBe('sent');
+  });
+
+  it('the cron sweep sends what an interrupted request left pending', async () => {
+    const id = await pendingEmail('booking_host_notification', null);
+    const controller = createScheduledController({ scheduledTime: NOW.getTime(), cron: '*/5 * * * *' });
+    const ctx = createExecutionContext();
+    worker.scheduled(controller, env, ctx);
+    await waitOnExecutionContext(ctx);
+    // No RESEND_API_KEY in the test env: the mail is kept for the local mailbox.
+    expect(await row(id)).toMatchObject({ status: 'sent', provider_message_id: 'local-mailbox' });
+    const mailbox = await call('/dev/mailbox');
+    expect(mailbox.status).toBe(200);
+  });
+});
+
+describe('a real booking’s mail', () => {
+  it('is written with the booking and delivered right after it', async () => {
+    const res = await call('/api/public/pages/rosa-demo/bookings', {
+      body: { start: '2026-11-30T14:00:00Z', name: '<script>alert(1)</script>', email: 'xss@example.org' },
+      now: NOW.toISOString(),
+    });
+    expect(res.status).toBe(201);
+    const { booking } = await json(res);
+    const mails = await env.DB.prepare('SELECT kind, html, status FROM email_outbox WHERE booking_id = ?').bind(booking.id).all<any>();
+    expect(mails.results).toHaveLength(2);
+    for (const m of mails.results) {
+      expect(m.html).not.toContain('<script>');
+      expect(m.html).toContain('&lt;script&gt;');
+    }
+  });
+});
