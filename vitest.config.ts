@@ -32,6 +32,7 @@ export default defineConfig(async () => {
             name: 'browser',
             include: ['test/browser/**/*.test.ts'],
             environment: 'node',
+            globalSetup: ['./test/browser/server.ts'],
             testTimeout: 60_000,
             hookTimeout: 120_000,
             fileParallelism: false,

@@ -30,8 +30,11 @@ export const securityHeaders = secureHeaders({
     baseUri: ["'none'"],
     objectSrc: ["'none'"],
   },
-  referrerPolicy: 'no-referrer',
+  // Not no-referrer everywhere: Chromium then sends `Origin: null` on form posts, which the
+  // CSRF check rightly refuses. Manage pages set no-referrer themselves (kept: overwrite off).
+  referrerPolicy: 'strict-origin-when-cross-origin',
   crossOriginEmbedderPolicy: false,
+  overwrite: false,
 });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

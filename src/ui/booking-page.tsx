@@ -13,8 +13,8 @@ export const SlotPicker = () => (
         </select>
       </label>
     </p>
-    <div class="days" data-days role="list"></div>
-    <div class="times" data-times aria-live="polite"></div>
+    <div class="days" data-days role="group" aria-label="Days with free times"></div>
+    <div class="times" data-times role="group" aria-label="Free times" aria-live="polite"></div>
     <p class="form-error" data-picker-error role="alert"></p>
   </section>
 );
