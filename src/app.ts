@@ -28,6 +28,9 @@ export const app = new Hono<AppEnv>();
 app.use('*', clock, securityHeaders);
 app.use('/api/*', noStore, csrf);
 
+/** Trivial route: liveness, and the baseline the benchmarks compare against. */
+app.get('/healthz', (c) => c.text('ok'));
+
 app.route('/api/auth', authRoutes);
 app.route('/api/public', publicRoutes);
 app.use('/api/me', requireUser);

@@ -19,41 +19,41 @@ const RECENT_ACTIVITIES = 5;
 
 export async function sweepBriefings(env: Bindings, now: number): Promise<number> {
   const db = getDb(env.DB);
-  const due = await db
-    .select({ booking: bookings, pageTitle: schedulingPages.title })
+  const isDue = and(
+    eq(bookings.status, 'confirmed'),
+    isNull(bookings.briefingSentAt),
+    gt(bookings.startAt, now),
+    lte(bookings.startAt, now + HOUR),
+    sql`${bookings.startAt} - ${HOUR} >= ${bookings.createdAt}`,
+    eq(schedulingPages.briefingEnabled, true),
+  );
+  const dueIds = db.select({ id: bookings.id }).from(bookings).innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId)).where(isDue);
+  const duePersons = db
+    .select({ id: bookings.personId })
     .from(bookings)
     .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
-    .where(
-      and(
-        eq(bookings.status, 'confirmed'),
-        isNull(bookings.briefingSentAt),
-        gt(bookings.startAt, now),
-        lte(bookings.startAt, now + HOUR),
-        sql`${bookings.startAt} - ${HOUR} >= ${bookings.createdAt}`,
-        eq(schedulingPages.briefingEnabled, true),
-      ),
-    );
-  if (due.length === 0) return 0;
-
-  const ids = due.map((d) => d.booking.id);
-  const personIds = [...new Set(due.map((d) => d.booking.personId).filter((p): p is number => p !== null))];
-  const [hosts, people, recent, open] = await db.batch([
+    .where(isDue);
+  // Everything in one round trip, however many are due (subqueries, not id lists: D1 caps
+  // bound parameters per statement).
+  const [due, hosts, people, recent, open] = await db.batch([
+    db
+      .select({ booking: bookings, pageTitle: schedulingPages.title })
+      .from(bookings)
+      .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
+      .where(isDue),
     db
       .select({ bookingId: bookingHosts.bookingId, name: users.name, email: users.email })
       .from(bookingHosts)
       .innerJoin(users, eq(users.id, bookingHosts.userId))
-      .where(inArray(bookingHosts.bookingId, ids)),
-    db.select().from(persons).where(inArray(persons.id, personIds.length ? personIds : [-1])),
-    db
-      .select()
-      .from(activities)
-      .where(inArray(activities.personId, personIds.length ? personIds : [-1]))
-      .orderBy(desc(activities.occurredAt)),
+      .where(inArray(bookingHosts.bookingId, dueIds)),
+    db.select().from(persons).where(inArray(persons.id, duePersons)),
+    db.select().from(activities).where(inArray(activities.personId, duePersons)).orderBy(desc(activities.occurredAt)),
     db
       .select()
       .from(opportunities)
-      .where(and(inArray(opportunities.personId, personIds.length ? personIds : [-1]), eq(opportunities.status, 'open'))),
+      .where(and(inArray(opportunities.personId, duePersons), eq(opportunities.status, 'open'))),
   ]);
+  if (due.length === 0) return 0;
 
   const origin = env.APP_URL.replace(/\/+$/, '');
   const statements = due.flatMap(({ booking: b, pageTitle }) => {
@@ -91,6 +91,10 @@ export async function sweepBriefings(env: Bindings, now: number): Promise<number
 }
 
 export async function runScheduledSweeps(env: Bindings, now: Date) {
-  await sweepBriefings(env, now.getTime());
-  await sweepOutbox(env, now.getTime());
+  const started = performance.now();
+  const briefed = await sweepBriefings(env, now.getTime());
+  const briefingMs = performance.now() - started;
+  const sent = await sweepOutbox(env, now.getTime());
+  // One structured line per run: what the sweep did and how long the briefing part took.
+  console.log(JSON.stringify({ event: 'scheduled_sweep', briefed, briefingMs: Math.round(briefingMs * 10) / 10, outboxAttempted: sent }));
 }

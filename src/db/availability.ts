@@ -18,7 +18,8 @@ export const pageRules = (p: PageWithHosts): PageRules => ({
   groupCapacity: p.groupCapacity,
 });
 
-export type SlotContext = { hosts: HostAvailability[]; occurrences: GroupOccurrence[] };
+export type HostUser = { id: number; name: string; email: string };
+export type SlotContext = { hosts: HostAvailability[]; occurrences: GroupOccurrence[]; hostUsers: HostUser[] };
 
 /**
  * Everything the slot engine needs for a page over [from, to), in one D1 round trip:
@@ -36,7 +37,7 @@ export async function loadSlotContext(
   const lo = from - 2 * DAY;
   const hi = to + 2 * DAY;
   const [hostRows, rules, overrides, claims, occurrences] = await db.batch([
-    db.select({ id: users.id, timezone: users.timezone }).from(users).where(inArray(users.id, hostIds)),
+    db.select({ id: users.id, name: users.name, email: users.email, timezone: users.timezone }).from(users).where(inArray(users.id, hostIds)),
     db.select().from(availabilityRules).where(inArray(availabilityRules.userId, hostIds)),
     db.select().from(availabilityOverrides).where(inArray(availabilityOverrides.userId, hostIds)),
     db
@@ -70,5 +71,6 @@ export async function loadSlotContext(
   return {
     hosts,
     occurrences: occurrences.filter((o) => !ignore.has(o.id)),
+    hostUsers: hostRows.map(({ id, name, email }) => ({ id, name, email })),
   };
 }

@@ -13,3 +13,10 @@ export function d1Statement(d1: D1Database, query: Buildable): D1PreparedStateme
   const { sql, params } = is(query, SQL) ? dialect.sqlToQuery(query) : query.toSQL();
   return d1.prepare(sql).bind(...params);
 }
+
+/** D1 caps bound parameters per statement at 100: id lists go in slices below that. */
+export function chunked<T>(items: T[], size = 90): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { bookings, persons } from './schema';
+import type { BookingRecord } from './bookings';
+import { bookingHosts, bookings, persons, schedulingPages, users } from './schema';
 import { bookingScopeCondition } from './scope';
 import { TAB_RULES, encodeCursor, type Cursor, type Tab } from '../domain/tabs';
 import type { SessionUser } from '../domain/permissions';
@@ -18,10 +19,11 @@ export type ListQuery = {
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /**
- * One page of a tab inside the user's view scope, by keyset on (start_at, id). Served by
- * bookings_status_start_idx; scope and host filters are primary-key probes per row.
+ * The filter and order of one page of a tab inside the user's view scope, keyset on
+ * (start_at, id). Served by bookings_status_start_idx; scope and host filters are
+ * primary-key probes on booking_hosts per row.
  */
-export function bookingListQuery(db: Db, user: SessionUser, q: ListQuery) {
+function tabPage(user: SessionUser, q: ListQuery) {
   const rule = TAB_RULES[q.tab];
   const conditions: (SQL | undefined)[] = [eq(bookings.status, rule.status), bookingScopeCondition(user, user.permissions.view)];
   if (rule.time === 'future') conditions.push(gt(bookings.startAt, q.now));
@@ -45,17 +47,54 @@ export function bookingListQuery(db: Db, user: SessionUser, q: ListQuery) {
     );
   }
   const order = rule.order === 'asc' ? [asc(bookings.startAt), asc(bookings.id)] : [desc(bookings.startAt), desc(bookings.id)];
-  return db
-    .select({ id: bookings.id, startAt: bookings.startAt, personName: persons.name, personEmail: persons.email })
-    .from(bookings)
-    .leftJoin(persons, eq(persons.id, bookings.personId))
-    .where(and(...conditions))
-    .orderBy(...order)
-    .limit(q.limit + 1);
+  return { where: and(...conditions), order };
 }
 
-export function nextCursor(rows: { id: string; startAt: number }[], limit: number): string | null {
-  if (rows.length <= limit) return null;
-  const last = rows[limit - 1];
-  return encodeCursor({ startAt: last.startAt, id: last.id });
+export type ListedBooking = BookingRecord & { personName: string | null; personEmail: string | null };
+
+/** One page of a tab with everything its rows show, in one D1 round trip. */
+export async function listBookings(db: Db, user: SessionUser, q: ListQuery): Promise<{ rows: ListedBooking[]; nextCursor: string | null }> {
+  const { where, order } = tabPage(user, q);
+  const rowsQuery = db
+    .select({
+      booking: bookings,
+      page: {
+        slug: schedulingPages.slug,
+        title: schedulingPages.title,
+        strategy: schedulingPages.strategy,
+        durationMinutes: schedulingPages.durationMinutes,
+      },
+      personName: persons.name,
+      personEmail: persons.email,
+    })
+    .from(bookings)
+    .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
+    .leftJoin(persons, eq(persons.id, bookings.personId))
+    .where(where)
+    .orderBy(...order)
+    .limit(q.limit + 1);
+  // The same page of ids as a subquery, so the hosts come in the same batch.
+  const pageIds = db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .leftJoin(persons, eq(persons.id, bookings.personId))
+    .where(where)
+    .orderBy(...order)
+    .limit(q.limit + 1);
+  const [rows, hosts] = await db.batch([
+    rowsQuery,
+    db
+      .select({ bookingId: bookingHosts.bookingId, userId: bookingHosts.userId, teamId: users.teamId })
+      .from(bookingHosts)
+      .innerJoin(users, eq(users.id, bookingHosts.userId))
+      .where(inArray(bookingHosts.bookingId, pageIds)),
+  ]);
+  const hostsByBooking = new Map<string, { userId: number; teamId: number | null }[]>();
+  for (const h of hosts) hostsByBooking.set(h.bookingId, [...(hostsByBooking.get(h.bookingId) ?? []), h]);
+  const page = rows.slice(0, q.limit).map((r) => {
+    const h = (hostsByBooking.get(r.booking.id) ?? []).sort((a, b) => a.userId - b.userId);
+    return { ...r, hostIds: h.map((x) => x.userId), hostTeamIds: h.map((x) => x.teamId) };
+  });
+  const last = rows.length > q.limit ? rows[q.limit - 1].booking : null;
+  return { rows: page, nextCursor: last ? encodeCursor({ startAt: last.startAt, id: last.id }) : null };
 }

@@ -1,18 +1,20 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { pageHosts, schedulingPages, type SchedulingPage } from './schema';
 import { iso } from '../domain/time';
 
 export type PageWithHosts = SchedulingPage & { hosts: { userId: number; weight: number }[] };
 
-export async function loadPages(db: Db, where: ReturnType<typeof eq>): Promise<PageWithHosts[]> {
-  const pages = await db.select().from(schedulingPages).where(where);
-  if (pages.length === 0) return [];
-  const hosts = await db
-    .select()
-    .from(pageHosts)
-    .where(inArray(pageHosts.pageId, pages.map((p) => p.id)))
-    .orderBy(asc(pageHosts.userId));
+/** Pages matching `where` with their hosts, in one round trip. */
+export async function loadPages(db: Db, where: SQL): Promise<PageWithHosts[]> {
+  const [pages, hosts] = await db.batch([
+    db.select().from(schedulingPages).where(where),
+    db
+      .select()
+      .from(pageHosts)
+      .where(inArray(pageHosts.pageId, db.select({ id: schedulingPages.id }).from(schedulingPages).where(where)))
+      .orderBy(asc(pageHosts.userId)),
+  ]);
   return pages.map((p) => ({
     ...p,
     hosts: hosts.filter((h) => h.pageId === p.id).map((h) => ({ userId: h.userId, weight: h.weight })),

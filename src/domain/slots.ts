@@ -69,12 +69,48 @@ function localDatesCovering(from: number, to: number, zone: string): LocalDate[]
   return dates;
 }
 
+/**
+ * Where a local day starts in UTC, and whether it is a plain 24-hour day. On a plain day the
+ * wall clock runs in step with UTC, so a wall time is the day's start plus its minutes; only
+ * days with a DST change need the exact (slower) conversion.
+ */
+type DayFrame = { date: LocalDate; start: number; plain: boolean };
+
+/**
+ * A wall time's instant never changes for a zone (within one isolate's tz data), and the same
+ * midnights and DST-day times come up on every slot request: convert each once.
+ */
+const wallTimeCache = new Map<string, number>();
+const WALL_TIME_CACHE_LIMIT = 100_000;
+
+function cachedWallTimeToUtc(date: LocalDate, minutes: number, zone: string): number {
+  const key = `${zone}|${localDateKey(date)}|${minutes}`;
+  let t = wallTimeCache.get(key);
+  if (t === undefined) {
+    if (wallTimeCache.size >= WALL_TIME_CACHE_LIMIT) wallTimeCache.clear();
+    t = zonedWallTimeToUtc(date, minutes, zone);
+    wallTimeCache.set(key, t);
+  }
+  return t;
+}
+
+const localMidnight = (date: LocalDate, zone: string) => cachedWallTimeToUtc(date, 0, zone);
+
+function dayFrames(zone: string, from: number, to: number): DayFrame[] {
+  const dates = localDatesCovering(from, to, zone);
+  const starts = [...dates, addDays(dates[dates.length - 1], 1)].map((d) => localMidnight(d, zone));
+  return dates.map((date, i) => ({ date, start: starts[i], plain: starts[i + 1] - starts[i] === DAY }));
+}
+
+const boundary = (frame: DayFrame, minutes: number, zone: string) =>
+  frame.plain ? frame.start + minutes * MINUTE : wallBoundaryToUtc(frame.date, minutes, zone);
+
 /** A host's working time in UTC over [from, to): weekly hours, replaced per date by overrides. */
 export function workingIntervals(host: Pick<HostAvailability, 'timezone' | 'weekly' | 'overrides'>, from: number, to: number): Interval[] {
   const overrides = new Map(host.overrides.map((o) => [o.date, o]));
   const out: Interval[] = [];
-  for (const date of localDatesCovering(from, to, host.timezone)) {
-    const override = overrides.get(localDateKey(date));
+  for (const frame of dayFrames(host.timezone, from, to)) {
+    const override = overrides.get(localDateKey(frame.date));
     let ranges: { startMinute: number; endMinute: number }[];
     if (override) {
       ranges =
@@ -82,12 +118,12 @@ export function workingIntervals(host: Pick<HostAvailability, 'timezone' | 'week
           ? []
           : [{ startMinute: override.startMinute, endMinute: override.endMinute }];
     } else {
-      const weekday = weekdayOf(date);
+      const weekday = weekdayOf(frame.date);
       ranges = host.weekly.filter((r) => r.day === weekday);
     }
     for (const r of ranges) {
-      const start = wallBoundaryToUtc(date, r.startMinute, host.timezone);
-      const end = wallBoundaryToUtc(date, r.endMinute, host.timezone);
+      const start = boundary(frame, r.startMinute, host.timezone);
+      const end = boundary(frame, r.endMinute, host.timezone);
       if (end > start && end > from && start < to) out.push({ start, end });
     }
   }
@@ -99,13 +135,9 @@ export function candidateStarts(page: Pick<PageRules, 'timezone' | 'slotInterval
   const step = page.slotIntervalMinutes;
   const seen = new Set<number>();
   const out: number[] = [];
-  for (const date of localDatesCovering(from, to, page.timezone)) {
-    const dayStart = zonedWallTimeToUtc(date, 0, page.timezone);
-    const nextDayStart = zonedWallTimeToUtc(addDays(date, 1), 0, page.timezone);
-    // A day without a DST change is exactly 24h long: starts are then plain multiples.
-    const uniform = nextDayStart - dayStart === DAY;
+  for (const frame of dayFrames(page.timezone, from, to)) {
     for (let m = 0; m < 1440; m += step) {
-      const t = uniform ? dayStart + m * MINUTE : zonedWallTimeToUtc(date, m, page.timezone);
+      const t = frame.plain ? frame.start + m * MINUTE : cachedWallTimeToUtc(frame.date, m, page.timezone);
       if (t >= from && t < to && !seen.has(t)) {
         seen.add(t);
         out.push(t);

@@ -10,6 +10,7 @@ import { Resend } from 'resend';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { AppEnv, Bindings } from '../env';
 import { getDb, type Db } from '../db/client';
+import { chunked } from '../db/batch';
 import { bookings, outbox } from '../db/schema';
 
 export const MAX_ATTEMPTS = 8;
@@ -26,8 +27,7 @@ type Outcome =
   | { kind: 'retry'; error: string; retryAfterSeconds?: number }
   | { kind: 'failed'; error: string };
 
-async function send(env: Bindings, row: Row): Promise<Outcome> {
-  if (!env.RESEND_API_KEY) return { kind: 'sent', providerId: 'local-mailbox' };
+async function send(env: Bindings & { RESEND_API_KEY: string }, row: Row): Promise<Outcome> {
   const resend = new Resend(env.RESEND_API_KEY, { baseUrl: env.RESEND_BASE_URL });
   const { data, error, headers } = await resend.emails.send(
     {
@@ -87,12 +87,35 @@ async function record(db: Db, row: Row, attempts: number, outcome: Outcome, now:
   await db.batch(statements as [typeof update]);
 }
 
+/** Without a Resend key mail stays in the local mailbox: mark it kept in one write. */
+async function keepLocally(db: Db, rows: Row[], now: number) {
+  const bookingIds = [...new Set(rows.filter((r) => r.bookingId && BOOKER_FACING.includes(r.kind)).map((r) => r.bookingId!))];
+  const statements = [
+    ...chunked(rows.map((r) => r.id)).map((ids) =>
+      db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1`, providerMessageId: 'local-mailbox' })
+        .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending'))),
+    ),
+    ...chunked(bookingIds).map((ids) =>
+      db
+        .update(bookings)
+        .set({ emailStatus: 'sent', emailAttempts: sql`${bookings.emailAttempts} + 1`, emailProviderId: 'local-mailbox', emailLastError: null })
+        .where(inArray(bookings.id, ids)),
+    ),
+  ];
+  await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+}
+
 async function deliverRows(env: Bindings, db: Db, rows: Row[], now: number) {
+  if (rows.length === 0) return;
+  if (!env.RESEND_API_KEY) return keepLocally(db, rows, now);
+  const withKey = { ...env, RESEND_API_KEY: env.RESEND_API_KEY };
   for (const row of rows) {
     if (!(await claim(db, row, now))) continue;
     let outcome: Outcome;
     try {
-      outcome = await send(env, row);
+      outcome = await send(withKey, row);
     } catch (error) {
       outcome = { kind: 'retry', error: `network: ${String((error as Error)?.message ?? error)}`.slice(0, 500) };
     }
@@ -104,8 +127,10 @@ async function deliverRows(env: Bindings, db: Db, rows: Row[], now: number) {
 export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
   if (ids.length === 0) return;
   const db = getDb(env.DB);
-  const rows = await db.select().from(outbox).where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
-  await deliverRows(env, db, rows, now);
+  for (const slice of chunked(ids)) {
+    const rows = await db.select().from(outbox).where(and(inArray(outbox.id, slice), eq(outbox.status, 'pending')));
+    await deliverRows(env, db, rows, now);
+  }
 }
 
 /** The cron's retry sweep: every pending row that is due. */

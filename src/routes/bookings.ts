@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { bookings, outbox, persons } from '../db/schema';
-import { bookingJson, hostsView, loadBookingRecord, loadBookingRecords, type BookingRecord } from '../db/bookings';
-import { bookingListQuery, nextCursor } from '../db/booking-list';
+import { bookingJson, hostsView, loadBookingRecord, type BookingRecord } from '../db/bookings';
+import { listBookings } from '../db/booking-list';
 import { d1Statement } from '../db/batch';
 import { withinScope, type Permission } from '../domain/permissions';
 import { TABS, decodeCursor, tabOf } from '../domain/tabs';
@@ -51,18 +51,15 @@ export const bookingRoutes = new Hono<AppEnv>()
     const q = c.req.valid('query');
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
     if (q.cursor && !cursor) throw validationFailed([{ path: ['cursor'], message: 'Not a valid cursor' }]);
-    const db = getDb(c.env.DB);
-    const rows = await bookingListQuery(db, c.get('user'), { ...q, cursor, now: c.get('now').getTime() });
-    const page = rows.slice(0, q.limit);
-    const records = await loadBookingRecords(db, page.map((r) => r.id));
+    const { rows, nextCursor } = await listBookings(getDb(c.env.DB), c.get('user'), { ...q, cursor, now: c.get('now').getTime() });
     return c.json({
-      bookings: records.map((r, i) => ({
+      bookings: rows.map((r) => ({
         ...bookingJson(r),
         // The linked CRM person's name and email when matched.
-        bookerName: page[i].personName ?? r.booking.bookerName,
-        bookerEmail: page[i].personEmail ?? r.booking.bookerEmail,
+        bookerName: r.personName ?? r.booking.bookerName,
+        bookerEmail: r.personEmail ?? r.booking.bookerEmail,
       })),
-      nextCursor: nextCursor(rows, q.limit),
+      nextCursor,
     });
   })
   .get('/:id', validate('param', textIdParam), async (c) => {

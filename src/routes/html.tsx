@@ -6,8 +6,8 @@ import { isNonProduction, type AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { outbox } from '../db/schema';
 import { loadPageBySlug } from '../db/pages';
-import { bookingJson, hostsView, loadBookingRecords } from '../db/bookings';
-import { bookingListQuery, nextCursor } from '../db/booking-list';
+import { bookingJson, hostsView } from '../db/bookings';
+import { listBookings } from '../db/booking-list';
 import { withinScope } from '../domain/permissions';
 import { TABS, decodeCursor, tabOf } from '../domain/tabs';
 import { SESSION_COOKIE, loadSessionUser } from '../http/session';
@@ -39,21 +39,23 @@ const bookingsQuery = z.object({
 async function renderBookings(c: Context<AppEnv>) {
   const user = c.get('user');
   const { tab, q, cursor } = bookingsQuery.parse(c.req.query());
-  const db = getDb(c.env.DB);
-  const limit = 25;
-  const rows = await bookingListQuery(db, user, { tab, q: q.trim() || undefined, limit, cursor: cursor ? decodeCursor(cursor) : null, now: c.get('now').getTime() });
-  const page = rows.slice(0, limit);
-  const records = await loadBookingRecords(db, page.map((r) => r.id));
+  const { rows, nextCursor } = await listBookings(getDb(c.env.DB), user, {
+    tab,
+    q: q.trim() || undefined,
+    limit: 25,
+    cursor: cursor ? decodeCursor(cursor) : null,
+    now: c.get('now').getTime(),
+  });
   return c.html(
     <BookingsPage
       user={user}
       tab={tab}
       q={q}
-      nextCursor={nextCursor(rows, limit)}
-      rows={records.map((r, i) => ({
+      nextCursor={nextCursor}
+      rows={rows.map((r) => ({
         ...bookingJson(r),
-        bookerName: page[i].personName ?? r.booking.bookerName,
-        bookerEmail: page[i].personEmail ?? r.booking.bookerEmail,
+        bookerName: r.personName ?? r.booking.bookerName,
+        bookerEmail: r.personEmail ?? r.booking.bookerEmail,
         canEdit: withinScope(user, user.permissions.edit, hostsView(r)),
         canDelete: withinScope(user, user.permissions.delete, hostsView(r)),
       }))}

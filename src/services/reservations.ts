@@ -21,7 +21,7 @@ import {
   type Booking,
 } from '../db/schema';
 import { loadPageById, type PageWithHosts } from '../db/pages';
-import { loadSlotContext, pageRules } from '../db/availability';
+import { loadSlotContext, pageRules, type HostUser } from '../db/availability';
 import { findSlot, pickRoundRobinHost, type Slot } from '../domain/slots';
 import { locationLabel } from '../domain/format';
 import { buildInvite, type InviteMethod } from '../email/ics';
@@ -83,12 +83,13 @@ async function commit(db: Db, statements: BatchItem<'sqlite'>[]): Promise<Reserv
   }
 }
 
-type HostUser = { id: number; name: string; email: string };
-
 async function loadHostUsers(db: Db, ids: number[]): Promise<HostUser[]> {
   const rows = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ids));
-  return ids.map((id) => rows.find((r) => r.id === id)!).filter(Boolean);
+  return pickHosts(rows, ids);
 }
+
+/** The given hosts in the given order (primary first). */
+const pickHosts = (rows: HostUser[], ids: number[]) => ids.map((id) => rows.find((r) => r.id === id)).filter((r): r is HostUser => !!r);
 
 const appOrigin = (env: Bindings) => env.APP_URL.replace(/\/+$/, '');
 export const manageUrlFor = (env: Bindings, slug: string, token: string) => `${appOrigin(env)}/b/${slug}/manage/${token}`;
@@ -161,14 +162,14 @@ async function checkSlot(
   start: number,
   now: number,
   ignoreBookingIds: string[] = [],
-): Promise<{ slot: Slot; occurrenceId?: string } | ReservationFailure> {
+): Promise<{ slot: Slot; occurrenceId?: string; hostUsers: HostUser[] } | ReservationFailure> {
   const rules = pageRules(page);
   const ctx = await loadSlotContext(db, page, start, start + page.durationMinutes * MINUTE, { ignoreBookingIds });
   const structural = findSlot({ page: rules, hosts: ctx.hosts.map((h) => ({ ...h, busy: [] })), now, occurrences: [] }, start);
   if (!structural) return fail('validation_failed', 'That start is not an available slot on this page');
   const slot = findSlot({ page: rules, hosts: ctx.hosts, now, occurrences: ctx.occurrences }, start);
   if (!slot) return SLOT_TAKEN();
-  return { slot, occurrenceId: ctx.occurrences.find((o) => o.start === start)?.id };
+  return { slot, occurrenceId: ctx.occurrences.find((o) => o.start === start)?.id, hostUsers: ctx.hostUsers };
 }
 
 function upsertPerson(db: Db, booker: Pick<Booker, 'email' | 'name' | 'phone'>, now: number) {
@@ -207,7 +208,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   // Group: join the occurrence at this start when there is one.
   if (page.strategy === 'group' && checked.occurrenceId) {
     const [occurrence] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
-    const hosts = await loadHostUsers(db, [occurrence.hostId]);
+    const hosts = pickHosts(checked.hostUsers, [occurrence.hostId]);
     const attendeeId = crypto.randomUUID();
     statements.push(
       // The capacity CHECK aborts the batch if this seat does not exist any more.
@@ -263,7 +264,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     );
   } else hostIds = [page.hosts[0].userId];
 
-  const hosts = await loadHostUsers(db, hostIds);
+  const hosts = pickHosts(checked.hostUsers, hostIds);
   const seriesId = crypto.randomUUID();
   const bookingId = crypto.randomUUID();
   const icsUid = `${seriesId}@${new URL(env.APP_URL).hostname}`;

@@ -77,3 +77,28 @@ describe('pre-meeting briefing sweep', () => {
     expect(plan.results.map((r) => String(r.detail)).join(' ')).toMatch(/USING INDEX bookings_status_start_idx \(status=\? AND start_at>\? AND start_at<\?\)/);
   });
 });
+
+describe('briefing sweep at volume', () => {
+  it('briefs every one of 150 bookings due in the same hour in one sweep', async () => {
+    const at = Date.parse('2027-02-01T12:00:00Z');
+    const created = at - 30 * 86_400_000;
+    const statements = [];
+    for (let i = 0; i < 150; i++) {
+      const id = `bulk-${i}`;
+      const hostId = [1, 2, 3, 4, 5, 6][i % 6];
+      const start = at + 5 * 60_000 + Math.floor(i / 6) * 2 * 60_000;
+      statements.push(
+        env.DB.prepare('INSERT INTO booking_series (id, page_id, ics_uid, created_at) VALUES (?, 1, ?, ?)').bind(id, `${id}@x`, created),
+        env.DB.prepare(
+          `INSERT INTO bookings (id, series_id, page_id, host_id, status, start_at, end_at, timezone, booker_name, booker_email, location_type, ics_uid, person_id, created_at, updated_at)
+           VALUES (?, ?, 1, ?, 'confirmed', ?, ?, 'UTC', 'Bulk', 'alice@acme.test', 'phone', ?, 1, ?, ?)`,
+        ).bind(id, id, hostId, start, start + 60_000, `${id}@x`, created, created),
+        env.DB.prepare('INSERT INTO booking_hosts (booking_id, user_id) VALUES (?, ?)').bind(id, hostId),
+      );
+    }
+    await env.DB.batch(statements);
+    expect(await sweepBriefings(env, at)).toBe(150);
+    const sent = await env.DB.prepare("SELECT COUNT(*) n FROM email_outbox WHERE kind = 'briefing' AND booking_id LIKE 'bulk-%'").first<{ n: number }>();
+    expect(sent!.n).toBe(150);
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * npm run bench: every figure as a median over repeated runs, beside the trivial route
+ * (/healthz) measured in the same run. Prints one table; asserts nothing.
+ *
+ * 1. Slot computation in Node: 31 days, collective page, 5 hosts × 300 confirmed bookings.
+ * 2. Against `wrangler dev` with a local D1 holding 100,000 bookings over 500 hosts:
+ *    booking POST latency and throughput (autocannon), 100 concurrent contenders for one slot,
+ *    the Upcoming tab (50 rows), the briefing sweep with 500 due, and page weights (gzip).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import autocannon from 'autocannon';
+
+const PORT = 8793;
+const BASE = `http://127.0.0.1:${PORT}`;
+const HOSTS = 500;
+const BOOKINGS = 100_000;
+const DAY = 86_400_000;
+const MIN = 60_000;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const rows: { figure: string; value: string; baseline: string; ratio: string; goal: string }[] = [];
+const record = (figure: string, value: number, unit: string, baseline?: number, goal = '') =>
+  rows.push({
+    figure,
+    value: `${value.toFixed(unit === 'ms' ? 2 : 0)} ${unit}`,
+    baseline: baseline === undefined ? '' : `${baseline.toFixed(2)} ms`,
+    ratio: baseline === undefined ? '' : `${(value / baseline).toFixed(2)}×`,
+    goal,
+  });
+
+async function slotBench() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-slots-'));
+  const out = join(dir, 'slots.mjs');
+  await build({ entryPoints: ['src/domain/slots.ts'], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'silent' });
+  const { computeSlots } = (await import(out)) as typeof import('../src/domain/slots');
+  const from = Date.parse('2027-03-01T00:00:00Z');
+  const to = from + 31 * DAY;
+  const weekly = [1, 2, 3, 4, 5].map((day) => ({ day, startMinute: 8 * 60, endMinute: 18 * 60 }));
+  // Zones whose working days overlap, so the collective intersection is not empty.
+  const zones = ['America/New_York', 'America/Chicago', 'America/Toronto', 'Europe/London', 'America/Sao_Paulo'];
+  let seed = 42;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const hosts = zones.map((timezone, i) => ({
+    userId: i + 1,
+    weight: 1,
+    timezone,
+    weekly,
+    overrides: [],
+    // 300 confirmed 30-minute bookings spread over the 31 days.
+    busy: Array.from({ length: 300 }, () => {
+      const start = from + Math.floor(random() * 31) * DAY + Math.floor(random() * 48) * 30 * MIN;
+      return { start, end: start + 30 * MIN };
+    }),
+  }));
+  const page = {
+    strategy: 'collective' as const,
+    timezone: 'America/New_York',
+    durationMinutes: 30,
+    slotIntervalMinutes: 15,
+    minimumNoticeMinutes: 0,
+    horizonDays: 365,
+    bufferBeforeMinutes: 5,
+    bufferAfterMinutes: 5,
+    groupCapacity: null,
+  };
+  const run = () => computeSlots({ page, hosts, from, to, now: from - DAY });
+  const coldStart = performance.now();
+  run();
+  const cold = performance.now() - coldStart;
+  for (let i = 0; i < 20; i++) run();
+  const times: number[] = [];
+  let count = 0;
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    count = run().length;
+    times.push(performance.now() - t);
+  }
+  record(`slot computation (31 days, collective, 5 hosts × 300 bookings; ${count} slots)`, median(times), 'ms', undefined, '≤ 5 ms');
+  record('slot computation, first call in a fresh isolate (zone conversions not yet cached)', cold, 'ms');
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** SQL for 500 hosts with individual pages and 100,000 bookings (500 due for a briefing at T). */
+function benchData(now: number): string {
+  const lines: string[] = ["INSERT OR IGNORE INTO teams (id, name) VALUES (100, 'Bench');"];
+  const values = (rowsSql: string[]) => rowsSql.join(',\n');
+  const hash = 'pbkdf2$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+  const users: string[] = [];
+  const rules: string[] = [];
+  const pages: string[] = [];
+  const pageHosts: string[] = [];
+  for (let h = 0; h < HOSTS; h++) {
+    const id = 1000 + h;
+    users.push(`(${id}, 'Bench Host ${h}', 'bench${h}@example.com', '${hash}', 'UTC', 100, 'sales_rep')`);
+    for (let d = 0; d < 7; d++) rules.push(`(${id}, ${d}, 0, 1440)`);
+    pages.push(`(${id}, 'bench-${h}', ${id}, 'Bench ${h}', '', 30, 'UTC', 'phone', '+1 555 0000', 'individual', NULL, 30, 0, 365, 0, 0, '[]', 1, 1, ${now - 30 * DAY})`);
+    pageHosts.push(`(${id}, ${id}, 1)`);
+  }
+  lines.push(`INSERT OR IGNORE INTO users (id, name, email, password_hash, timezone, team_id, role) VALUES ${values(users)};`);
+  lines.push(`INSERT INTO availability_rules (user_id, day, start_minute, end_minute) VALUES ${values(rules)};`);
+  lines.push(
+    `INSERT OR IGNORE INTO scheduling_pages (id, slug, owner_id, title, description, duration_minutes, timezone, location_type, location_value, strategy, group_capacity, slot_interval_minutes, minimum_notice_minutes, horizon_days, buffer_before_minutes, buffer_after_minutes, questions, briefing_enabled, active, created_at) VALUES ${values(pages)};`,
+  );
+  lines.push(`INSERT OR IGNORE INTO page_hosts (page_id, user_id, weight) VALUES ${values(pageHosts)};`);
+  const perHost = BOOKINGS / HOSTS;
+  for (let h = 0; h < HOSTS; h++) {
+    const host = 1000 + h;
+    const series: string[] = [];
+    const bookings: string[] = [];
+    const bh: string[] = [];
+    const claims: string[] = [];
+    for (let k = 0; k < perHost; k++) {
+      const id = `bb-${h}-${k}`;
+      // k = 0 is due for a briefing (30 minutes after T); the rest spread over ±100 days.
+      const start = k === 0 ? now + 30 * MIN : now + (k - perHost / 2) * DAY + ((h % 20) + 2) * 30 * MIN;
+      const end = start + 30 * MIN;
+      series.push(`('${id}', ${host}, '${id}@bench', ${now - 60 * DAY})`);
+      bookings.push(
+        `('${id}', '${id}', ${host}, ${host}, 'confirmed', ${start}, ${end}, 'UTC', 'Booker ${h}-${k}', 'b${h}x${k}@example.org', 'phone', '${id}@bench', ${now - 60 * DAY}, ${now - 60 * DAY})`,
+      );
+      bh.push(`('${id}', ${host})`);
+      claims.push(`('${id}', ${host}, ${start}, ${end})`);
+    }
+    lines.push(`INSERT INTO booking_series (id, page_id, ics_uid, created_at) VALUES ${values(series)};`);
+    lines.push(
+      `INSERT INTO bookings (id, series_id, page_id, host_id, status, start_at, end_at, timezone, booker_name, booker_email, location_type, ics_uid, created_at, updated_at) VALUES ${values(bookings)};`,
+    );
+    lines.push(`INSERT INTO booking_hosts (booking_id, user_id) VALUES ${values(bh)};`);
+    lines.push(`INSERT INTO host_claims (booking_id, host_id, start_at, end_at) VALUES ${values(claims)};`);
+  }
+  return lines.join('\n');
+}
+
+async function timeRequests(n: number, make: (i: number) => Promise<Response>): Promise<{ median: number; statuses: Record<number, number> }> {
+  const times: number[] = [];
+  const statuses: Record<number, number> = {};
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await make(i);
+    await res.arrayBuffer();
+    times.push(performance.now() - t);
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  }
+  return { median: median(times), statuses };
+}
+
+async function serverBench() {
+  const state = mkdtempSync(join(tmpdir(), 'bench-d1-'));
+  const env = { ...process.env, CI: 'true' };
+  const run = (args: string[]) => execFileSync('wrangler', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+  run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
+  execFileSync('node', ['scripts/seed.ts', '--persist-to', state], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const T = Date.parse('2027-01-04T12:00:00Z');
+  const file = join(state, 'bench.sql');
+  writeFileSync(file, benchData(T));
+  const loadStart = performance.now();
+  run(['d1', 'execute', 'DB', '--local', '--persist-to', state, `--file=${file}`]);
+  console.error(`loaded ${BOOKINGS} bookings in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+
+  const server = spawn('wrangler', ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', state, '--test-scheduled'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env,
+  });
+  let log = '';
+  server.stdout!.on('data', (d) => (log += d));
+  server.stderr!.on('data', (d) => (log += d));
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      try {
+        if ((await fetch(`${BASE}/healthz`)).ok) break;
+      } catch {
+        /* starting */
+      }
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const nowHeader = { 'x-test-now': new Date(T).toISOString() };
+    const login = await fetch(`${BASE}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@example.com', password: 'demo-password' }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}`, ...nowHeader };
+
+    // Warm up every path once.
+    await timeRequests(20, () => fetch(`${BASE}/healthz`));
+    await timeRequests(5, () => fetch(`${BASE}/api/bookings?tab=upcoming&limit=50`, { headers: auth }));
+
+    const trivial = await timeRequests(200, () => fetch(`${BASE}/healthz`));
+    const upcoming = await timeRequests(100, () => fetch(`${BASE}/api/bookings?tab=upcoming&limit=50`, { headers: auth }));
+    record('Upcoming tab, 50 rows, 100,000 bookings (admin, scope all)', upcoming.median, 'ms', trivial.median, '≤ 3× trivial');
+
+    // Booking POST latency: distinct free slots on distinct hosts, sequentially.
+    let slotSeq = 0;
+    const nextStart = () => new Date(T + 2 * DAY + (slotSeq++ % 40) * 30 * MIN).toISOString();
+    const post = await timeRequests(100, (i) =>
+      fetch(`${BASE}/api/public/pages/bench-${i % HOSTS}/bookings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...nowHeader },
+        body: JSON.stringify({ start: nextStart(), name: 'Bench Booker', email: `post${i}@example.org` }),
+      }),
+    );
+    record(`booking POST latency (sequential; ${JSON.stringify(post.statuses)})`, post.median, 'ms', trivial.median);
+
+    // Throughput under load: many hosts, random future slots (conflicts answer 409).
+    let n = 0;
+    const load = await autocannon({
+      url: BASE,
+      connections: 20,
+      duration: 8,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...nowHeader },
+          setupRequest: (req: any) => {
+            n++;
+            const host = n % HOSTS;
+            const start = new Date(T + (3 + (n % 60)) * DAY + (Math.floor(n / 60) % 40) * 30 * MIN).toISOString();
+            return { ...req, path: `/api/public/pages/bench-${host}/bookings`, body: JSON.stringify({ start, name: 'Load', email: `load${n}@example.org` }) };
+          },
+        },
+      ],
+    });
+    const baseLoad = await autocannon({ url: `${BASE}/healthz`, connections: 20, duration: 5 });
+    rows.push({
+      figure: `booking POST throughput (autocannon, 20 connections, 500 hosts; 2xx ${load['2xx']}, non-2xx ${load.non2xx})`,
+      value: `${load.requests.average.toFixed(0)} req/s`,
+      baseline: `${baseLoad.requests.average.toFixed(0)} req/s`,
+      ratio: `${(load.requests.average / baseLoad.requests.average).toFixed(2)}×`,
+      goal: '',
+    });
+    record('booking POST latency under load (autocannon p50)', load.latency.p50, 'ms', baseLoad.latency.p50);
+
+    // 100 concurrent contenders for one slot.
+    const contested = new Date(T + 1 * DAY + 5 * 3_600_000).toISOString();
+    const t0 = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        fetch(`${BASE}/api/public/pages/bench-7/bookings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...nowHeader },
+          body: JSON.stringify({ start: contested, name: 'Contender', email: `c${i}@example.org` }),
+        }).then((r) => r.status),
+      ),
+    );
+    const contestMs = performance.now() - t0;
+    const won = answers.filter((s) => s === 201).length;
+    const lost = answers.filter((s) => s === 409).length;
+    rows.push({ figure: `100 concurrent contenders, one slot: ${answers.length} answered, ${won}× 201, ${lost}× 409`, value: `${contestMs.toFixed(0)} ms total`, baseline: '', ratio: '', goal: 'exactly one 201' });
+
+    // Briefing sweep: 500 due among 100,000 bookings (the Worker logs its own timing).
+    const sweeps: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      // Re-arm the 500 due bookings so each run has the same work.
+      run(['d1', 'execute', 'DB', '--local', '--persist-to', state, '--command', "UPDATE bookings SET briefing_sent_at = NULL WHERE id LIKE 'bb-%-0'"]);
+      const before = log.length;
+      await fetch(`${BASE}/__scheduled?cron=*/5+*+*+*+*&time=${T}`);
+      for (let w = 0; w < 100 && !log.slice(before).includes('scheduled_sweep'); w++) await new Promise((r) => setTimeout(r, 100));
+      const m = log.slice(before).match(/"briefed":(\d+),"briefingMs":([\d.]+)/);
+      if (m) sweeps.push(Number(m[2]));
+      if (m && i === 0) console.error(`briefing sweep briefed ${m[1]}`);
+    }
+    if (sweeps.length) record('briefing sweep, 100,000 bookings, 500 due (excl. email I/O)', median(sweeps), 'ms', trivial.median, '≤ 50 ms');
+
+    // Page weight, gzipped: HTML + CSS + JS.
+    const weigh = async (path: string, assets: string[], headers: Record<string, string> = {}) => {
+      let bytes = 0;
+      for (const p of [path, ...assets]) bytes += gzipSync(Buffer.from(await (await fetch(`${BASE}${p}`, { headers })).arrayBuffer())).length;
+      return bytes;
+    };
+    const bookingPage = await weigh('/b/bench-1', ['/styles.css', '/book.js']);
+    const bookingsPage = await weigh('/app/bookings', ['/styles.css', '/bookings.js'], { cookie: `session=${token}`, ...nowHeader });
+    rows.push({ figure: 'gzipped weight of /b/:slug (HTML + CSS + JS)', value: `${(bookingPage / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
+    rows.push({ figure: 'gzipped weight of /app/bookings, 25 rows (HTML + CSS + JS)', value: `${(bookingsPage / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
+    rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+await slotBench();
+await serverBench();
+
+console.log(`\nBenchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+const header = { figure: 'figure', value: 'median', baseline: 'trivial route', ratio: 'ratio', goal: 'goal' };
+const all = [header, ...rows];
+const width = (k: keyof typeof header) => Math.max(...all.map((r) => r[k].length));
+for (const r of all) {
+  console.log(`| ${(Object.keys(header) as (keyof typeof header)[]).map((k) => r[k].padEnd(width(k))).join(' | ')} |`);
+  if (r === header) console.log(`|${(Object.keys(header) as (keyof typeof header)[]).map((k) => '-'.repeat(width(k) + 2)).join('|')}|`);
+}
