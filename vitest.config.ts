@@ -1,9 +1,14 @@
 import path from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'));
+  const bindings = { ENVIRONMENT: 'test', APP_URL: 'http://localhost:8787', TEST_MIGRATIONS: migrations };
+  // A throwaway service-account key: the calendar tests sign real RS256 assertions for a fake Google.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const serviceAccount = JSON.stringify({ client_email: 'scheduler@project.iam.gserviceaccount.com', private_key: privateKey, token_uri: 'https://oauth.google.fake/token' });
   return {
     test: {
       projects: [
@@ -11,19 +16,26 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
-              miniflare: {
-                bindings: {
-                  ENVIRONMENT: 'test',
-                  APP_URL: 'http://localhost:8787',
-                  TEST_MIGRATIONS: migrations,
-                },
-              },
+              miniflare: { bindings },
             }),
           ],
           test: {
             name: 'workers',
             include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-            exclude: ['test/browser/**'],
+            exclude: ['test/browser/**', 'test/calendar/**'],
+            setupFiles: ['./test/apply-migrations.ts'],
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: { bindings: { ...bindings, GOOGLE_SERVICE_ACCOUNT: serviceAccount, GOOGLE_API_BASE_URL: 'https://www.google.fake' } },
+            }),
+          ],
+          test: {
+            name: 'calendar',
+            include: ['test/calendar/**/*.test.ts'],
             setupFiles: ['./test/apply-migrations.ts'],
           },
         },

@@ -8,7 +8,7 @@
 import { and, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Bindings } from '../env';
 import { getDb } from '../db/client';
-import { d1Statement } from '../db/batch';
+import { chunked, d1Statement } from '../db/batch';
 import { activities, bookingHosts, bookings, opportunities, persons, schedulingPages, users } from '../db/schema';
 import { renderBriefing } from '../email/templates';
 import { locationLabel } from '../domain/format';
@@ -56,7 +56,9 @@ export async function sweepBriefings(env: Bindings, now: number): Promise<number
   if (due.length === 0) return 0;
 
   const origin = env.APP_URL.replace(/\/+$/, '');
-  const statements = due.flatMap(({ booking: b, pageTitle }) => {
+  const hostsByBooking = new Map<string, { name: string; email: string }[]>();
+  for (const h of hosts) hostsByBooking.set(h.bookingId, [...(hostsByBooking.get(h.bookingId) ?? []), h]);
+  const emails = due.flatMap(({ booking: b, pageTitle }) => {
     const person = people.find((p) => p.id === b.personId) ?? null;
     const email = renderBriefing({
       booking: {
@@ -75,17 +77,34 @@ export async function sweepBriefings(env: Bindings, now: number): Promise<number
       activities: recent.filter((a) => a.personId === b.personId).slice(0, RECENT_ACTIVITIES),
       opportunities: open.filter((o) => o.personId === b.personId),
     });
-    return [
-      ...hosts
-        .filter((h) => h.bookingId === b.id)
-        .map((h) =>
-          d1Statement(env.DB, sql`INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, status, attempts, next_attempt_at, created_at)
-            SELECT ${crypto.randomUUID()}, ${b.id}, 'briefing', ${h.email}, ${email.subject}, ${email.html}, ${email.text}, 'pending', 0, ${now}, ${now}
-            WHERE EXISTS (SELECT 1 FROM bookings WHERE id = ${b.id} AND briefing_sent_at IS NULL)`),
-        ),
-      d1Statement(env.DB, db.update(bookings).set({ briefingSentAt: now }).where(and(eq(bookings.id, b.id), isNull(bookings.briefingSentAt)))),
-    ];
+    return (hostsByBooking.get(b.id) ?? []).map((h) => ({
+      id: crypto.randomUUID(),
+      bookingId: b.id,
+      to: h.email,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+    }));
   });
+
+  // Claim and queue in one batch: the emails are inserted only for bookings whose
+  // briefing_sent_at is still empty, then those are marked. Batches run one at a time, so an
+  // overlapping sweep finds them marked and queues nothing. Rows travel as one JSON parameter
+  // per slice (D1 caps bound parameters per statement).
+  const statements = chunked(emails, 200).map((slice) =>
+    d1Statement(
+      env.DB,
+      sql`INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, status, attempts, next_attempt_at, created_at)
+        SELECT e.value ->> 'id', e.value ->> 'bookingId', 'briefing', e.value ->> 'to', e.value ->> 'subject', e.value ->> 'html', e.value ->> 'text', 'pending', 0, ${now}, ${now}
+        FROM json_each(${JSON.stringify(slice)}) AS e
+        WHERE EXISTS (SELECT 1 FROM bookings b WHERE b.id = e.value ->> 'bookingId' AND b.briefing_sent_at IS NULL)`,
+    ),
+  );
+  statements.push(
+    ...chunked(due.map((d) => d.booking.id)).map((ids) =>
+      d1Statement(env.DB, db.update(bookings).set({ briefingSentAt: now }).where(and(inArray(bookings.id, ids), isNull(bookings.briefingSentAt)))),
+    ),
+  );
   await env.DB.batch(statements);
   return due.length;
 }
@@ -94,7 +113,9 @@ export async function runScheduledSweeps(env: Bindings, now: Date) {
   const started = performance.now();
   const briefed = await sweepBriefings(env, now.getTime());
   const briefingMs = performance.now() - started;
-  const sent = await sweepOutbox(env, now.getTime());
+  const outboxAttempted = await sweepOutbox(env, now.getTime());
+  const stats = { event: 'scheduled_sweep', briefed, briefingMs: Math.round(briefingMs * 10) / 10, outboxAttempted };
   // One structured line per run: what the sweep did and how long the briefing part took.
-  console.log(JSON.stringify({ event: 'scheduled_sweep', briefed, briefingMs: Math.round(briefingMs * 10) / 10, outboxAttempted: sent }));
+  console.log(JSON.stringify(stats));
+  return stats;
 }

@@ -5,10 +5,9 @@
  * failed on any other 4xx or after MAX_ATTEMPTS. Without RESEND_API_KEY mail stays in the
  * local mailbox (/dev/mailbox).
  */
-import type { Context } from 'hono';
 import { Resend } from 'resend';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { AppEnv, Bindings } from '../env';
+import type { Bindings } from '../env';
 import { getDb, type Db } from '../db/client';
 import { chunked } from '../db/batch';
 import { bookings, outbox } from '../db/schema';
@@ -144,14 +143,4 @@ export async function sweepOutbox(env: Bindings, now: number) {
     .limit(BATCH);
   await deliverRows(env, db, rows, now);
   return rows.length;
-}
-
-/** Schedules delivery after the response, without holding it up. */
-export function deliverSoon(c: Context<AppEnv>, ids: string[]) {
-  const task = deliverOutbox(c.env, ids, c.get('now').getTime()).catch((e) => console.error('outbox delivery', e));
-  try {
-    c.executionCtx.waitUntil(task);
-  } catch {
-    // No execution context (plain app.request in a unit test): the promise still runs.
-  }
 }

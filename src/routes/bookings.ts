@@ -15,7 +15,7 @@ import { isoInstant, textIdParam } from '../http/schemas';
 import { validate } from '../http/validate';
 import { changeBooking } from '../services/booking-actions';
 import { manageUrlFor } from '../services/reservations';
-import { deliverSoon } from '../email/delivery';
+import { afterCommit } from '../services/after-commit';
 import { cancelBody } from './manage';
 import { reservationError } from './public';
 
@@ -85,7 +85,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       now,
     });
     if (!result.ok) throw reservationError(result);
-    deliverSoon(c, result.outboxIds);
+    afterCommit(c, result);
     return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId))!) });
   })
   .post('/:id/cancel', validate('param', textIdParam), validate('json', cancelBody), async (c) => {
@@ -100,7 +100,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       now,
     });
     if (!result.ok) throw reservationError(result);
-    deliverSoon(c, result.outboxIds);
+    afterCommit(c, result);
     return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId))!) });
   })
   .post('/:id/manage-link', validate('param', textIdParam), async (c) => {

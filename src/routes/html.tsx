@@ -20,6 +20,7 @@ import { BookingPage } from '../ui/booking-page';
 import { ManagePage } from '../ui/manage-page';
 import { MailboxPage } from '../ui/mailbox';
 import { NotFoundPage } from '../ui/not-found';
+import { runScheduledSweeps } from '../briefing/sweep';
 
 /** HTML pages redirect to /login instead of answering 401. */
 const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -112,6 +113,11 @@ export const htmlRoutes = new Hono<AppEnv>()
         }}
       />,
     );
+  })
+  // Dev/test only: run the cron's sweeps at X-Test-Now (wrangler dev's /__scheduled ignores `time`).
+  .post('/dev/sweep', async (c) => {
+    if (!isNonProduction(c.env)) return c.html(<NotFoundPage />, 404);
+    return c.json(await runScheduledSweeps(c.env, c.get('now')));
   })
   .get('/dev/mailbox', async (c) => {
     if (!isNonProduction(c.env)) return c.html(<NotFoundPage />, 404);

@@ -10,7 +10,7 @@ import { notFound, invalidState } from '../http/errors';
 import { isoInstant } from '../http/schemas';
 import { validate } from '../http/validate';
 import { changeBooking, leaveGroupSeat } from '../services/booking-actions';
-import { deliverSoon } from '../email/delivery';
+import { afterCommit } from '../services/after-commit';
 import { reservationError } from './public';
 
 const tokenParam = z.strictObject({ token: z.string().max(100) });
@@ -72,7 +72,7 @@ export const manageRoutes = new Hono<AppEnv>()
       ? await leaveGroupSeat(c.env, managed.record.booking.id, { kind: 'leave_seat', attendeeId: managed.attendee.id, reason, now })
       : await changeBooking(c.env, { kind: 'cancel', bookingId: managed.record.booking.id, by: 'booker', reason, now });
     if (!result.ok) throw reservationError(result);
-    deliverSoon(c, result.outboxIds);
+    afterCommit(c, result);
     return c.json({ booking: manageJson(await resolveManageToken(c, c.req.valid('param').token)) });
   })
   .post('/:token/reschedule', validate('param', tokenParam), validate('json', rescheduleBody), async (c) => {
@@ -87,7 +87,7 @@ export const manageRoutes = new Hono<AppEnv>()
       now: c.get('now').getTime(),
     });
     if (!result.ok) throw reservationError(result);
-    deliverSoon(c, result.outboxIds);
+    afterCommit(c, result);
     const record = await loadBookingRecord(getDb(c.env.DB), result.bookingId);
     return c.json({ booking: bookingJson(record!) });
   });

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { loadPageBySlug, publicPageJson } from '../db/pages';
-import { loadSlotContext, pageRules } from '../db/availability';
+import { pageRules } from '../db/availability';
+import { availability } from '../services/availability';
 import { bookingJson, loadBookingRecord } from '../db/bookings';
 import { computeSlots } from '../domain/slots';
 import { validateAnswers } from '../domain/questions';
@@ -14,7 +15,7 @@ import { isoInstant, timeZone } from '../http/schemas';
 import { validate } from '../http/validate';
 import { runUnderHostLocks } from '../host-schedule';
 import { manageUrlFor, type ReservationResult } from '../services/reservations';
-import { deliverSoon } from '../email/delivery';
+import { afterCommit } from '../services/after-commit';
 import { manageRoutes } from './manage';
 
 const slugParam = z.strictObject({ slug: z.string().regex(/^[a-z0-9-]{3,64}$/, 'Not a valid page') });
@@ -57,7 +58,7 @@ export const publicRoutes = new Hono<AppEnv>()
   .get('/pages/:slug/slots', validate('param', slugParam), validate('query', slotsQuery), async (c) => {
     const page = await activePage(c, c.req.valid('param').slug);
     const { from, to } = c.req.valid('query');
-    const ctx = await loadSlotContext(getDb(c.env.DB), page, from, to);
+    const ctx = await availability(c.env, getDb(c.env.DB), page, from, to);
     const slots = computeSlots({ page: pageRules(page), hosts: ctx.hosts, occurrences: ctx.occurrences, from, to, now: c.get('now').getTime() });
     const group = page.strategy === 'group';
     return c.json({
@@ -96,7 +97,7 @@ export const publicRoutes = new Hono<AppEnv>()
       lockIds,
     );
     if (!result.ok) throw reservationError(result);
-    deliverSoon(c, result.outboxIds);
+    afterCommit(c, result);
     const record = await loadBookingRecord(getDb(c.env.DB), result.bookingId);
     return c.json({ booking: bookingJson(record!), manageUrl }, 201);
   })

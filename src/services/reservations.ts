@@ -21,12 +21,15 @@ import {
   type Booking,
 } from '../db/schema';
 import { loadPageById, type PageWithHosts } from '../db/pages';
-import { loadSlotContext, pageRules, type HostUser } from '../db/availability';
+import { pageRules, type HostUser } from '../db/availability';
 import { findSlot, pickRoundRobinHost, type Slot } from '../domain/slots';
 import { locationLabel } from '../domain/format';
 import { buildInvite, type InviteMethod } from '../email/ics';
 import { isHttpUrl, renderEmail, type EmailBooking, type EmailKind } from '../email/templates';
 import { queueEmail, type OutboxEmail } from '../email/outbox';
+import { googleCalendar } from '../calendar/google';
+import type { CalendarFollowUp } from '../calendar/sync';
+import { availability } from './availability';
 
 const MINUTE = 60_000;
 
@@ -59,7 +62,9 @@ export type ReservationFailure = {
   code: 'already_booked' | 'invalid_state' | 'validation_failed' | 'not_found' | 'internal';
   message: string;
 };
-export type ReservationResult = { ok: true; bookingId: string; attendeeId?: string; outboxIds: string[] } | ReservationFailure;
+export type ReservationResult =
+  | { ok: true; bookingId: string; attendeeId?: string; outboxIds: string[]; calendar?: CalendarFollowUp }
+  | ReservationFailure;
 
 const fail = (code: ReservationFailure['code'], message: string): ReservationFailure => ({ ok: false, code, message });
 const SLOT_TAKEN = () => fail('already_booked', 'That time was just booked, pick another');
@@ -157,14 +162,18 @@ function emailFor(
 
 /** Host-wise slot check at `start`: 400 when the engine never offers it, 409 when it is taken. */
 async function checkSlot(
+  env: Bindings,
   db: Db,
   page: PageWithHosts,
   start: number,
   now: number,
-  ignoreBookingIds: string[] = [],
+  moving?: Booking,
 ): Promise<{ slot: Slot; occurrenceId?: string; hostUsers: HostUser[] } | ReservationFailure> {
   const rules = pageRules(page);
-  const ctx = await loadSlotContext(db, page, start, start + page.durationMinutes * MINUTE, { ignoreBookingIds });
+  const ctx = await availability(env, db, page, start, start + page.durationMinutes * MINUTE, {
+    ignoreBookingIds: moving ? [moving.id] : [],
+    ownTimes: moving ? [{ start: moving.startAt, end: moving.endAt }] : [],
+  });
   const structural = findSlot({ page: rules, hosts: ctx.hosts.map((h) => ({ ...h, busy: [] })), now, occurrences: [] }, start);
   if (!structural) return fail('validation_failed', 'That start is not an available slot on this page');
   const slot = findSlot({ page: rules, hosts: ctx.hosts, now, occurrences: ctx.occurrences }, start);
@@ -191,7 +200,7 @@ function claimStatements(db: Db, bookingId: string, hostIds: number[], start: nu
 async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationResult> {
   const page = await loadPageById(db, job.pageId);
   if (!page || !page.active) return fail('not_found', 'This scheduling page does not exist');
-  const checked = await checkSlot(db, page, job.start, job.now);
+  const checked = await checkSlot(env, db, page, job.start, job.now);
   if ('ok' in checked) return checked;
   const { slot } = checked;
   const start = job.start;
@@ -279,6 +288,24 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     icsUid,
     icsSequence: 0,
   };
+  // Google Meet: create the host's event first, so the confirmation carries the join URL.
+  // A calendar failure is recorded on the booking; it never stops the booking.
+  const calendar = page.locationType === 'google_meet' ? googleCalendar(env) : null;
+  let calendarFields: Pick<Booking, 'calendarEventId' | 'calendarStatus' | 'calendarError'> = { calendarEventId: null, calendarStatus: null, calendarError: null };
+  if (calendar) {
+    const created = await calendar.insertEvent(hosts[0].email, {
+      requestId: bookingId,
+      summary: `${page.title}: ${b.name}`,
+      description: b.notes ?? '',
+      start,
+      end,
+      attendees: [b.email, ...hosts.slice(1).map((h) => h.email)],
+    });
+    if (created.ok) {
+      occurrence.meetingUrl = created.value.meetUrl;
+      calendarFields = { calendarEventId: created.value.id, calendarStatus: 'created', calendarError: null };
+    } else calendarFields = { calendarEventId: null, calendarStatus: 'failed', calendarError: created.error };
+  }
   statements.push(
     db.insert(bookingSeries).values({ id: seriesId, pageId: page.id, icsUid, createdAt: job.now }),
     db.insert(bookings).values({
@@ -298,6 +325,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
       attendeeCount: 1,
       capacity: isGroup ? page.groupCapacity! : 1,
       manageTokenHash: isGroup ? null : job.tokenHash,
+      ...calendarFields,
       emailStatus: 'pending',
       createdAt: job.now,
       updatedAt: job.now,
@@ -330,6 +358,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     queue(emailFor('booking_host_notification', ctx, { ...host, timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
   }
   const failure = await commit(db, statements);
+  if (failure && calendar && calendarFields.calendarEventId) await calendar.cancelEvent(hosts[0].email, calendarFields.calendarEventId);
   return failure ?? { ok: true, bookingId, attendeeId, outboxIds };
 }
 
@@ -353,11 +382,11 @@ async function loadChangeable(db: Db, bookingId: string, now: number) {
   return { booking, page, hostIds: hostRows.map((h) => h.userId).sort((a, b) => a - b) };
 }
 
-async function reschedule(db: Db, job: RescheduleJob): Promise<ReservationResult> {
+async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<ReservationResult> {
   const loaded = await loadChangeable(db, job.bookingId, job.now);
   if ('ok' in loaded) return loaded;
   const { booking, page } = loaded;
-  const checked = await checkSlot(db, page, job.start, job.now, [booking.id]);
+  const checked = await checkSlot(env, db, page, job.start, job.now, booking);
   if ('ok' in checked) return checked;
   const { slot } = checked;
   if (page.strategy === 'group' && checked.occurrenceId) return SLOT_TAKEN();
@@ -421,7 +450,11 @@ async function reschedule(db: Db, job: RescheduleJob): Promise<ReservationResult
     }
   }
   const failure = await commit(db, statements);
-  return failure ?? { ok: true, bookingId: newId, outboxIds };
+  if (failure) return failure;
+  const calendar: CalendarFollowUp | undefined = booking.calendarEventId
+    ? { action: 'patch', bookingId: newId, hostEmail: (await loadHostUsers(db, [booking.hostId]))[0].email, eventId: booking.calendarEventId, start: job.start, end }
+    : undefined;
+  return { ok: true, bookingId: newId, outboxIds, calendar };
 }
 
 async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
@@ -451,7 +484,11 @@ async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
     statements.push(q.statement);
   }
   const failure = await commit(db, statements);
-  return failure ?? { ok: true, bookingId: booking.id, outboxIds };
+  if (failure) return failure;
+  const calendar: CalendarFollowUp | undefined = booking.calendarEventId
+    ? { action: 'cancel', bookingId: booking.id, hostEmail: hosts.find((h) => h.id === booking.hostId)?.email ?? hosts[0].email, eventId: booking.calendarEventId }
+    : undefined;
+  return { ok: true, bookingId: booking.id, outboxIds, calendar };
 }
 
 async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> {
@@ -489,7 +526,7 @@ export async function executeReservation(env: Bindings, job: ReservationJob): Pr
       case 'book':
         return await book(env, db, job);
       case 'reschedule':
-        return await reschedule(db, job);
+        return await reschedule(env, db, job);
       case 'cancel':
         return await cancel(db, job);
       case 'leave_seat':

@@ -153,9 +153,11 @@ describe('X-Test-Now', () => {
     expect((await json(res)).bookings.length).toBeGreaterThan(0);
   });
 
-  it('the dev mailbox does not exist in production', async () => {
+  it('the dev mailbox and the dev sweep hook do not exist in production', async () => {
     const res = await app.fetch(new Request(`${ORIGIN}/dev/mailbox`), { ...env, ENVIRONMENT: 'production' });
     expect(res.status).toBe(404);
+    const sweep = await app.fetch(new Request(`${ORIGIN}/dev/sweep`, { method: 'POST' }), { ...env, ENVIRONMENT: 'production' });
+    expect(sweep.status).toBe(404);
   });
 });
 

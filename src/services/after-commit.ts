@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../env';
+import { deliverOutbox } from '../email/delivery';
+import { syncCalendar } from '../calendar/sync';
+import type { ReservationResult } from './reservations';
+
+/**
+ * After a change commits: send its emails and update the calendar, without holding up the
+ * response. Whatever does not finish here is picked up by the cron's outbox sweep.
+ */
+export function afterCommit(c: Context<AppEnv>, result: Extract<ReservationResult, { ok: true }>) {
+  const task = Promise.allSettled([
+    deliverOutbox(c.env, result.outboxIds, c.get('now').getTime()),
+    result.calendar ? syncCalendar(c.env, result.calendar) : Promise.resolve(),
+  ]).then((outcomes) => {
+    for (const o of outcomes) if (o.status === 'rejected') console.error('after commit', o.reason);
+  });
+  try {
+    c.executionCtx.waitUntil(task);
+  } catch {
+    // No execution context (app.request in a unit test): the promise still runs.
+  }
+}
