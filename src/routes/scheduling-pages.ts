@@ -149,8 +149,10 @@ export const pageRoutes = new Hono<AppEnv>()
     if (patch.slug && (await slugTaken(c, patch.slug, page.id))) throw validationFailed([{ path: ['slug'], message: 'That slug is taken' }]);
     const db = getDb(c.env.DB);
     const { hosts, ...fields } = patch;
+    // An empty PATCH is a valid no-op.
+    if (Object.keys(fields).length === 0 && !hosts) return c.json({ page: pageJson(page) });
     await db.batch([
-      db.update(schedulingPages).set(fields).where(eq(schedulingPages.id, page.id)),
+      Object.keys(fields).length ? db.update(schedulingPages).set(fields).where(eq(schedulingPages.id, page.id)) : db.select().from(schedulingPages).where(eq(schedulingPages.id, page.id)),
       ...(hosts
         ? [
             db.delete(pageHosts).where(eq(pageHosts.pageId, page.id)),
