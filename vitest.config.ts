@@ -50,6 +50,16 @@ export default defineConfig(async () => {
             fileParallelism: false,
           },
         },
+        {
+          test: {
+            name: 'stress',
+            include: ['test/stress/**/*.test.ts'],
+            environment: 'node',
+            globalSetup: ['./test/browser/server.ts'],
+            testTimeout: 600_000,
+            hookTimeout: 120_000,
+          },
+        },
       ],
     },
   };

@@ -21,6 +21,7 @@ import { ManagePage } from '../ui/manage-page';
 import { MailboxPage } from '../ui/mailbox';
 import { NotFoundPage } from '../ui/not-found';
 import { runScheduledSweeps } from '../briefing/sweep';
+import { integrityReport } from '../db/integrity';
 
 /** HTML pages redirect to /login instead of answering 401. */
 const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -118,6 +119,11 @@ export const htmlRoutes = new Hono<AppEnv>()
   .post('/dev/sweep', async (c) => {
     if (!isNonProduction(c.env)) return c.html(<NotFoundPage />, 404);
     return c.json(await runScheduledSweeps(c.env, c.get('now')));
+  })
+  // Dev/test only: the invariants as SQL counts (the stress suite reads them after its rounds).
+  .get('/dev/integrity', async (c) => {
+    if (!isNonProduction(c.env)) return c.html(<NotFoundPage />, 404);
+    return c.json(await integrityReport(c.env.DB));
   })
   .get('/dev/mailbox', async (c) => {
     if (!isNonProduction(c.env)) return c.html(<NotFoundPage />, 404);

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
-const PORT = 8791;
+const PORTS: Record<string, number> = { browser: 8791, stress: 8792 };
 let server: ChildProcess | undefined;
 let state: string | undefined;
 
 export async function setup(project: TestProject) {
+  const PORT = PORTS[project.name] ?? 8799;
   state = mkdtempSync(join(tmpdir(), 'browser-d1-'));
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);

@@ -1,0 +1,37 @@
+/**
+ * The invariants of SPEC section 5 as SQL over D1, independent of the mechanisms that keep
+ * them (claims, triggers, locks): every count must be zero.
+ */
+export const INTEGRITY_CHECKS = {
+  // Invariant 1: no two confirmed bookings of one host overlap.
+  overlappingBookings: `SELECT COUNT(*) AS n FROM bookings a
+    JOIN booking_hosts ha ON ha.booking_id = a.id
+    JOIN booking_hosts hb ON hb.user_id = ha.user_id AND hb.booking_id > a.id
+    JOIN bookings b ON b.id = hb.booking_id
+    WHERE a.status = 'confirmed' AND b.status = 'confirmed' AND a.start_at < b.end_at AND b.start_at < a.end_at`,
+  // Invariant 2: a group occurrence never exceeds its capacity, and its count matches its seats.
+  groupsOverCapacity: `SELECT COUNT(*) AS n FROM bookings b JOIN scheduling_pages p ON p.id = b.page_id
+    WHERE p.strategy = 'group' AND b.status = 'confirmed' AND (b.attendee_count > b.capacity
+      OR b.attendee_count <> (SELECT COUNT(*) FROM booking_attendees a WHERE a.booking_id = b.id AND a.status = 'confirmed'))`,
+  // Claims mirror confirmed bookings exactly.
+  confirmedWithoutClaims: `SELECT COUNT(*) AS n FROM bookings b JOIN booking_hosts h ON h.booking_id = b.id
+    WHERE b.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM host_claims c WHERE c.booking_id = b.id AND c.host_id = h.user_id)`,
+  claimsOfUnconfirmed: `SELECT COUNT(*) AS n FROM host_claims c JOIN bookings b ON b.id = c.booking_id WHERE b.status <> 'confirmed'`,
+  // Invariant 3: every state change wrote its emails (seeded rows predate the outbox).
+  bookingsWithoutEmail: `SELECT COUNT(*) AS n FROM bookings b WHERE b.id NOT LIKE 'seed-%'
+    AND NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.booking_id = b.id AND o.kind IN ('booking_confirmation', 'host_rescheduled'))`,
+  cancelledWithoutEmail: `SELECT COUNT(*) AS n FROM bookings b WHERE b.id NOT LIKE 'seed-%' AND b.status = 'cancelled'
+    AND NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.booking_id = b.id AND o.kind = 'cancellation_booker')`,
+  // Each group seat got its confirmation somewhere in its series (a host reschedule moves seats).
+  seatsWithoutEmail: `SELECT COUNT(*) AS n FROM booking_attendees a JOIN bookings cur ON cur.id = a.booking_id WHERE a.id NOT LIKE 'seed-%'
+    AND NOT EXISTS (SELECT 1 FROM email_outbox o JOIN bookings ob ON ob.id = o.booking_id
+      WHERE ob.series_id = cur.series_id AND o.to_address = a.email AND o.kind IN ('booking_confirmation', 'host_rescheduled'))`,
+} as const;
+
+export type IntegrityReport = Record<keyof typeof INTEGRITY_CHECKS, number>;
+
+export async function integrityReport(d1: D1Database): Promise<IntegrityReport> {
+  const keys = Object.keys(INTEGRITY_CHECKS) as (keyof typeof INTEGRITY_CHECKS)[];
+  const results = await d1.batch(keys.map((k) => d1.prepare(INTEGRITY_CHECKS[k])));
+  return Object.fromEntries(keys.map((k, i) => [k, Number((results[i].results[0] as { n: number }).n)])) as IntegrityReport;
+}
