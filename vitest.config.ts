@@ -22,7 +22,7 @@ export default defineConfig(async () => {
           test: {
             name: 'workers',
             include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-            exclude: ['test/browser/**', 'test/calendar/**'],
+            exclude: ['test/browser/**', 'test/calendar/**', 'test/stress/**'],
             setupFiles: ['./test/apply-migrations.ts'],
           },
         },
