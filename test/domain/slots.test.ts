@@ -88,7 +88,7 @@ describe('slot engine properties', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 
   it('never offers a slot whose buffers overlap a busy interval of a host it counts as free', () => {
     fc.assert(
@@ -117,7 +117,7 @@ describe('slot engine properties', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 60_000);
 
   it('round-trips wall-clock times through DST zones and odd offsets', () => {
     fc.assert(
@@ -141,7 +141,7 @@ describe('slot engine properties', () => {
       ),
       { numRuns: 500 },
     );
-  });
+  }, 60_000);
 });
 
 describe('slot engine examples', () => {

@@ -50,7 +50,7 @@ describe('fuzzing every JSON endpoint', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 120_000);
 
   it('random query strings and headers never get a 500', async () => {
     const token = await login('manager@example.com');
@@ -72,5 +72,5 @@ describe('fuzzing every JSON endpoint', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 120_000);
 });
