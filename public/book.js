@@ -121,6 +121,8 @@
       root.querySelector('[data-confirmation-when]').textContent = fullLabel(r.data.booking.start);
       const link = root.querySelector('[data-manage-link]');
       link.href = r.data.manageUrl;
+      const token = r.data.manageUrl.split('/').pop();
+      root.querySelector('[data-ics-link]').href = `/api/public/manage/${token}/invite.ics`;
       confirmation.focus();
     });
   }

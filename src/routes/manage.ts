@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { bookingAttendees, bookings } from '../db/schema';
+import { bookingAttendees, bookings, users } from '../db/schema';
+import { buildInvite } from '../email/ics';
 import { bookingJson, loadBookingRecord, type BookingRecord } from '../db/bookings';
 import { MANAGE_TOKEN_PATTERN, hashToken } from '../domain/tokens';
 import { notFound, invalidState } from '../http/errors';
@@ -62,6 +63,32 @@ export const manageRoutes = new Hono<AppEnv>()
   .get('/:token', validate('param', tokenParam), async (c) => {
     const managed = await resolveManageToken(c, c.req.valid('param').token);
     return c.json({ booking: manageJson(managed) });
+  })
+  /** The booking as an .ics file, for "add to calendar" from the confirmation. */
+  .get('/:token/invite.ics', validate('param', tokenParam), async (c) => {
+    const managed = await resolveManageToken(c, c.req.valid('param').token);
+    const b = manageJson(managed);
+    const db = getDb(c.env.DB);
+    const [host] = await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, b.hostId));
+    const cancelled = b.status === 'cancelled';
+    const ics = buildInvite({
+      method: cancelled ? 'CANCEL' : 'REQUEST',
+      uid: b.icsUid,
+      sequence: b.icsSequence,
+      start: Date.parse(b.start),
+      end: Date.parse(b.end),
+      now: c.get('now').getTime(),
+      title: b.pageTitle,
+      description: `${b.pageTitle} with ${host.name}`,
+      location: b.locationValue ?? b.locationType,
+      url: b.meetingUrl,
+      organizer: host,
+      attendees: [{ name: b.bookerName, email: b.bookerEmail }],
+    });
+    return c.body(ics, 200, {
+      'content-type': `text/calendar; charset=utf-8; method=${cancelled ? 'CANCEL' : 'REQUEST'}`,
+      'content-disposition': 'attachment; filename="invite.ics"',
+    });
   })
   .post('/:token/cancel', validate('param', tokenParam), validate('json', cancelBody), async (c) => {
     const managed = await resolveManageToken(c, c.req.valid('param').token);

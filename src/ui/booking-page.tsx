@@ -78,6 +78,11 @@ export const BookingPage = (props: { page: PageWithHosts }) => {
           <p>
             We've emailed you the details. Keep this link to reschedule or cancel: <a data-manage-link href="#">manage your booking</a>
           </p>
+          <p>
+            <a data-ics-link href="#" download="invite.ics">
+              Add to your calendar (.ics)
+            </a>
+          </p>
         </section>
       </main>
     </Layout>

@@ -40,6 +40,8 @@ describe('booking page', () => {
     expect(await axeViolations(page)).toEqual([]);
     const manage = await bookThroughUi(page, 'ravi-intro', 'Priya Shah');
     expect(manage).toMatch(/\/b\/ravi-intro\/manage\/[A-Za-z0-9_-]{43}$/);
+    const ics = await page.request.get(`${base}${await page.getAttribute('[data-ics-link]', 'href')}`);
+    expect(await ics.text()).toContain('METHOD:REQUEST');
     await page.context().close();
   });
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import worker from '../../src/index';
 import { call, env, json, seed } from '../helpers';
@@ -80,6 +80,34 @@ describe('outbox delivery through Resend', () => {
     }
     expect(await row(id)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
     expect((await row(id)).last_error).toMatch(/network/);
+  });
+
+  it('a malformed 200 body counts as transient and is retried with the same key', async () => {
+    let calls = 0;
+    fake = fakeResend(BASE, [{ status: 200 }]);
+    fake.restore();
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => {
+      calls++;
+      return calls === 1 ? new Response('<html>gateway</html>', { status: 200 }) : Response.json({ id: 'msg_after_malformed' });
+    });
+    const id = await pendingEmail('booking_host_notification', null);
+    await deliverOutbox(withResend, [id], NOW.getTime());
+    expect(await row(id)).toMatchObject({ status: 'pending', attempts: 1 });
+    await sweepOutbox(withResend, (await row(id)).next_attempt_at);
+    expect(await row(id)).toMatchObject({ status: 'sent', provider_message_id: 'msg_after_malformed' });
+    spy.mockRestore();
+  });
+
+  it('a send that never finished (worker died mid-request) is retried once its lease runs out', async () => {
+    fake = fakeResend(BASE, [{ status: 200, body: { id: 'msg_after_lease' } }]);
+    const id = await pendingEmail('booking_host_notification', null);
+    // As a claim leaves it: one attempt taken, leased for two minutes, never recorded.
+    await env.DB.prepare('UPDATE email_outbox SET attempts = 1, next_attempt_at = ? WHERE id = ?').bind(NOW.getTime() + 120_000, id).run();
+    await sweepOutbox(withResend, NOW.getTime() + 60_000);
+    expect(fake.calls.length).toBe(0);
+    await sweepOutbox(withResend, NOW.getTime() + 120_000);
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2, provider_message_id: 'msg_after_lease' });
+    expect(fake.calls[0].idempotencyKey).toBe(id);
   });
 
   it('two overlapping deliveries of one row send it once', async () => {

@@ -115,6 +115,20 @@ describe('booker self-service through the manage token', () => {
   });
 });
 
+describe('invite download', () => {
+  it('serves the booking as an .ics REQUEST with its UID and sequence', async () => {
+    const { token, booking } = await newBooking('rosa-demo', '2027-01-08T14:00:00Z');
+    const res = await call(`/api/public/manage/${token}/invite.ics`, { now });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/calendar');
+    const ics = await res.text();
+    expect(ics).toContain('METHOD:REQUEST');
+    expect(ics).toContain(`UID:${booking.icsUid}`);
+    expect(ics).toContain('SEQUENCE:0');
+    expect((await call(`/api/public/manage/${'Q'.repeat(43)}/invite.ics`)).status).toBe(404);
+  });
+});
+
 describe('manage page HTML', () => {
   it('renders for the right slug and 404s for another page’s slug', async () => {
     const { token } = await newBooking('rosa-demo', '2027-01-07T14:00:00Z');

@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { abortAllDurableObjects } from 'cloudflare:test';
+import { call, env, seed } from '../helpers';
+import { integrityReport } from '../../src/db/integrity';
+
+const NOW = '2026-11-23T12:00:00Z';
+
+beforeAll(() => seed(new Date(NOW)));
+
+const book = (start: string, i: number) =>
+  call('/api/public/pages/rosa-demo/bookings', { body: { start, name: `Fault ${i}`, email: `fault${i}@example.org` }, now: NOW });
+
+describe('a Durable Object reset mid-reservation', () => {
+  it('loses nothing that was confirmed, writes nothing half-way, and the host books again afterwards', async () => {
+    // 24 contenders over three overlapping 45-minute slots of one host, with the object reset in between.
+    const starts = ['2026-12-03T14:00:00Z', '2026-12-03T14:45:00Z', '2026-12-03T15:30:00Z'];
+    const pending = Array.from({ length: 24 }, (_, i) => book(starts[i % 3], i).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) })));
+    await new Promise((r) => setTimeout(r, 5));
+    await abortAllDurableObjects();
+    const results = await Promise.all(pending);
+    // Every contender is answered; an aborted one may fail, but never with a half-written booking.
+    const confirmed = results.filter((r) => r.status === 201);
+    expect(confirmed.length).toBeLessThanOrEqual(3);
+    for (const r of confirmed) {
+      const mails = await env.DB.prepare('SELECT COUNT(*) n FROM email_outbox WHERE booking_id = ?').bind((r.body as any).booking.id).first<{ n: number }>();
+      expect(mails!.n).toBe(2);
+    }
+    const rows = await env.DB.prepare("SELECT COUNT(*) n FROM bookings WHERE host_id = 4 AND status = 'confirmed' AND start_at >= ? AND start_at < ?")
+      .bind(Date.parse('2026-12-03T00:00:00Z'), Date.parse('2026-12-04T00:00:00Z'))
+      .first<{ n: number }>();
+    expect(rows!.n).toBe(confirmed.length);
+    const report = await integrityReport(env.DB);
+    expect(report.overlappingBookings).toBe(0);
+    expect(report.bookingsWithoutEmail).toBe(0);
+    // The host's object comes back and serializes again.
+    const free = starts.find((s) => !confirmed.some((r) => (r.body as any).booking.start === new Date(s).toISOString()));
+    if (free) expect((await book(free, 99)).status).toBe(201);
+    expect((await book(starts[0], 100)).status).toBe(409);
+  });
+});
