@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import type { BookingRecord } from './bookings';
+import { bookingPageFields, type BookingRecord } from './bookings';
 import { bookingHosts, bookings, persons, schedulingPages, users } from './schema';
 import { bookingScopeCondition } from './scope';
 import { TAB_RULES, encodeCursor, type Cursor, type Tab } from '../domain/tabs';
@@ -58,12 +58,7 @@ export async function listBookings(db: Db, user: SessionUser, q: ListQuery): Pro
   const rowsQuery = db
     .select({
       booking: bookings,
-      page: {
-        slug: schedulingPages.slug,
-        title: schedulingPages.title,
-        strategy: schedulingPages.strategy,
-        durationMinutes: schedulingPages.durationMinutes,
-      },
+      page: bookingPageFields,
       personName: persons.name,
       personEmail: persons.email,
     })

@@ -11,20 +11,20 @@ export type BookingRecord = {
   hostTeamIds: (number | null)[];
 };
 
-/** Bookings with their page and hosts: three queries however many rows. */
+/** The page fields a booking row shows. */
+export const bookingPageFields = {
+  slug: schedulingPages.slug,
+  title: schedulingPages.title,
+  strategy: schedulingPages.strategy,
+  durationMinutes: schedulingPages.durationMinutes,
+};
+
+/** Bookings with their page and hosts, in one round trip however many rows. */
 export async function loadBookingRecords(db: Db, ids: string[]): Promise<BookingRecord[]> {
   if (ids.length === 0) return [];
   const [rows, hosts] = await db.batch([
     db
-      .select({
-        booking: bookings,
-        page: {
-          slug: schedulingPages.slug,
-          title: schedulingPages.title,
-          strategy: schedulingPages.strategy,
-          durationMinutes: schedulingPages.durationMinutes,
-        },
-      })
+      .select({ booking: bookings, page: bookingPageFields })
       .from(bookings)
       .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
       .where(inArray(bookings.id, ids)),

@@ -190,6 +190,24 @@ function upsertPerson(db: Db, booker: Pick<Booker, 'email' | 'name' | 'phone'>, 
 
 const personIdByEmail = (email: string) => sql`(SELECT id FROM persons WHERE email = ${email})`;
 
+/** A group booker's seat, holding their own manage token. */
+function seatInsert(db: Db, id: string, bookingId: string, job: BookJob) {
+  const b = job.booker;
+  return db.insert(bookingAttendees).values({
+    id,
+    bookingId,
+    name: b.name,
+    email: b.email,
+    phone: b.phone,
+    timezone: b.timezone,
+    notes: b.notes,
+    answers: b.answers,
+    personId: personIdByEmail(b.email) as unknown as number,
+    manageTokenHash: job.tokenHash,
+    createdAt: job.now,
+  });
+}
+
 function claimStatements(db: Db, bookingId: string, hostIds: number[], start: number, end: number) {
   return [
     ...hostIds.map((userId) => db.insert(bookingHosts).values({ bookingId, userId })),
@@ -222,19 +240,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     statements.push(
       // The capacity CHECK aborts the batch if this seat does not exist any more.
       db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} + 1`, updatedAt: job.now }).where(eq(bookings.id, occurrence.id)),
-      db.insert(bookingAttendees).values({
-        id: attendeeId,
-        bookingId: occurrence.id,
-        name: b.name,
-        email: b.email,
-        phone: b.phone,
-        timezone: b.timezone,
-        notes: b.notes,
-        answers: b.answers,
-        personId: personIdByEmail(b.email) as unknown as number,
-        manageTokenHash: job.tokenHash,
-        createdAt: job.now,
-      }),
+      seatInsert(db, attendeeId, occurrence.id, job),
       db.insert(activities).values({ personId: personIdByEmail(b.email) as unknown as number, kind: 'meeting_booked', summary: `Registered for ${page.title}`, bookingId: occurrence.id, occurredAt: job.now }),
     );
     const ctx = { page, occurrence, bookingId: occurrence.id, primary: hosts[0], hosts };
@@ -337,19 +343,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   if (isGroup) {
     attendeeId = crypto.randomUUID();
     statements.push(
-      db.insert(bookingAttendees).values({
-        id: attendeeId,
-        bookingId,
-        name: b.name,
-        email: b.email,
-        phone: b.phone,
-        timezone: b.timezone,
-        notes: b.notes,
-        answers: b.answers,
-        personId: personIdByEmail(b.email) as unknown as number,
-        manageTokenHash: job.tokenHash,
-        createdAt: job.now,
-      }),
+      seatInsert(db, attendeeId, bookingId, job),
     );
   }
   const ctx = { page, occurrence, bookingId, primary: hosts[0], hosts };
