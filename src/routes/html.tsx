@@ -109,7 +109,7 @@ export const htmlRoutes = new Hono<AppEnv>()
           locationType: b.locationType,
           meetingUrl: b.meetingUrl,
           canChange,
-          canReschedule: canChange && !managed.attendee,
+          canReschedule: canChange,
           cancelReason: b.cancelReason,
         }}
       />,

@@ -10,7 +10,7 @@ import { MANAGE_TOKEN_PATTERN, hashToken } from '../domain/tokens';
 import { notFound, invalidState } from '../http/errors';
 import { isoInstant } from '../http/schemas';
 import { validate } from '../http/validate';
-import { changeBooking, leaveGroupSeat } from '../services/booking-actions';
+import { changeBooking, changeGroupSeat } from '../services/booking-actions';
 import { afterCommit } from '../services/after-commit';
 import { reservationError } from './public';
 
@@ -96,7 +96,7 @@ export const manageRoutes = new Hono<AppEnv>()
     const now = c.get('now').getTime();
     if (managed.attendee && managed.attendee.status !== 'confirmed') throw invalidState('This registration is already cancelled');
     const result = managed.attendee
-      ? await leaveGroupSeat(c.env, managed.record.booking.id, { kind: 'leave_seat', attendeeId: managed.attendee.id, reason, now })
+      ? await changeGroupSeat(c.env, managed.record.booking.id, { kind: 'leave_seat', attendeeId: managed.attendee.id, reason, now })
       : await changeBooking(c.env, { kind: 'cancel', bookingId: managed.record.booking.id, by: 'booker', reason, now });
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
@@ -104,17 +104,16 @@ export const manageRoutes = new Hono<AppEnv>()
   })
   .post('/:token/reschedule', validate('param', tokenParam), validate('json', rescheduleBody), async (c) => {
     const managed = await resolveManageToken(c, c.req.valid('param').token);
-    if (managed.attendee) throw invalidState('Group registrations are moved by cancelling and registering for another time');
-    const result = await changeBooking(c.env, {
-      kind: 'reschedule',
-      bookingId: managed.record.booking.id,
-      start: c.req.valid('json').start,
-      by: 'booker',
-      message: null,
-      now: c.get('now').getTime(),
-    });
+    const start = c.req.valid('json').start;
+    const now = c.get('now').getTime();
+    if (managed.attendee && managed.attendee.status !== 'confirmed') throw invalidState('This registration is already cancelled');
+    // A group booker moves only their own seat; everyone else moves the booking.
+    const result = managed.attendee
+      ? await changeGroupSeat(c.env, managed.record.booking.id, { kind: 'move_seat', attendeeId: managed.attendee.id, start, now })
+      : await changeBooking(c.env, { kind: 'reschedule', bookingId: managed.record.booking.id, start, by: 'booker', message: null, now });
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
+    if (managed.attendee) return c.json({ booking: manageJson(await resolveManageToken(c, c.req.valid('param').token)) });
     const record = await loadBookingRecord(getDb(c.env.DB), result.bookingId);
     return c.json({ booking: bookingJson(record!) });
   });

@@ -23,10 +23,11 @@ async function lockSet(env: Bindings, bookingId: string): Promise<number[]> {
   return [...current, ...page].map((r) => r.userId);
 }
 
-export async function changeBooking(env: Bindings, job: Exclude<ReservationJob, { kind: 'book' | 'leave_seat' }>): Promise<ReservationResult> {
+export async function changeBooking(env: Bindings, job: Extract<ReservationJob, { kind: 'reschedule' | 'cancel' }>): Promise<ReservationResult> {
   return runUnderHostLocks(env, job, await lockSet(env, job.bookingId));
 }
 
-export async function leaveGroupSeat(env: Bindings, bookingId: string, job: Extract<ReservationJob, { kind: 'leave_seat' }>) {
+/** A group booker leaving or moving their own seat. */
+export async function changeGroupSeat(env: Bindings, bookingId: string, job: Extract<ReservationJob, { kind: 'leave_seat' | 'move_seat' }>) {
   return runUnderHostLocks(env, job, await lockSet(env, bookingId));
 }

@@ -55,7 +55,9 @@ export type RescheduleJob = {
 export type CancelJob = { kind: 'cancel'; bookingId: string; by: 'host' | 'booker'; reason: string | null; now: number };
 /** A booker of a group occurrence leaves their seat (the occurrence stays for the others). */
 export type LeaveSeatJob = { kind: 'leave_seat'; attendeeId: string; reason: string | null; now: number };
-export type ReservationJob = BookJob | RescheduleJob | CancelJob | LeaveSeatJob;
+/** A booker of a group occurrence moves only their own seat to another time. */
+export type MoveSeatJob = { kind: 'move_seat'; attendeeId: string; start: number; now: number };
+export type ReservationJob = BookJob | RescheduleJob | CancelJob | LeaveSeatJob | MoveSeatJob;
 
 export type ReservationFailure = {
   ok: false;
@@ -512,6 +514,86 @@ async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> 
   return failure ?? { ok: true, bookingId: booking.id, attendeeId: attendee.id, outboxIds };
 }
 
+async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<ReservationResult> {
+  const [attendee] = await db.select().from(bookingAttendees).where(eq(bookingAttendees.id, job.attendeeId));
+  if (!attendee || attendee.status !== 'confirmed') return fail('invalid_state', 'This registration is no longer active');
+  const loaded = await loadChangeable(db, attendee.bookingId, job.now);
+  if ('ok' in loaded) return loaded;
+  const { booking: from, page } = loaded;
+  // Already there: nothing to move (idempotent, like a repeated request).
+  if (job.start === from.startAt) return { ok: true, bookingId: from.id, attendeeId: attendee.id, outboxIds: [] };
+  const checked = await checkSlot(env, db, page, job.start, job.now);
+  if ('ok' in checked) return checked;
+  const end = job.start + (from.endAt - from.startAt);
+  const hosts = pickHosts(checked.hostUsers, loaded.hostIds);
+  const statements: BatchItem<'sqlite'>[] = [];
+  let to: Booking;
+  if (checked.occurrenceId) {
+    [to] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
+    // The capacity CHECK aborts the batch if the last seat went meanwhile.
+    statements.push(db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} + 1`, updatedAt: job.now }).where(eq(bookings.id, to.id)));
+  } else {
+    // A new occurrence at that time, in a series of its own.
+    const seriesId = crypto.randomUUID();
+    to = {
+      ...from,
+      id: crypto.randomUUID(),
+      seriesId,
+      icsUid: `${seriesId}@${new URL(env.APP_URL).hostname}`,
+      icsSequence: 0,
+      startAt: job.start,
+      endAt: end,
+      bookerName: attendee.name,
+      bookerEmail: attendee.email,
+      bookerPhone: attendee.phone,
+      bookerTimezone: attendee.timezone,
+      notes: attendee.notes,
+      answers: attendee.answers,
+      personId: attendee.personId,
+      attendeeCount: 1,
+      manageTokenHash: null,
+      calendarEventId: null,
+      calendarStatus: null,
+      calendarError: null,
+      briefingSentAt: null,
+      attendance: null,
+      createdAt: job.now,
+      updatedAt: job.now,
+    };
+    statements.push(
+      db.insert(bookingSeries).values({ id: seriesId, pageId: page.id, icsUid: to.icsUid, createdAt: job.now }),
+      db.insert(bookings).values(to),
+      ...claimStatements(db, to.id, loaded.hostIds, job.start, end),
+    );
+  }
+  statements.push(db.update(bookingAttendees).set({ bookingId: to.id }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))));
+  const left = { ...from, icsSequence: from.icsSequence + 1 };
+  if (from.attendeeCount <= 1) {
+    // The last seat moving away cancels the old occurrence and frees the host's time.
+    statements.push(
+      db
+        .update(bookings)
+        .set({ status: 'cancelled', cancelledBy: 'booker', cancelReason: 'Moved to another time', icsSequence: left.icsSequence, attendeeCount: 0, updatedAt: job.now })
+        .where(eq(bookings.id, from.id)),
+      db.delete(hostClaims).where(eq(hostClaims.bookingId, from.id)),
+    );
+  } else {
+    statements.push(db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, from.id)));
+  }
+  const outboxIds: string[] = [];
+  for (const e of [
+    emailFor('booking_confirmation', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, attendee, { ics: 'REQUEST', now: job.now }),
+    emailFor('cancellation_booker', { page, occurrence: left, bookingId: from.id, primary: hosts[0], hosts }, attendee, { reason: 'Moved to another time', ics: 'CANCEL', now: job.now }),
+    emailFor('booker_rescheduled', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, { ...hosts[0], timezone: null }, { bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
+  ]) {
+    const q = queueEmail(db, e, job.now);
+    outboxIds.push(q.id);
+    statements.push(q.statement);
+  }
+  const failure = await commit(db, statements);
+  return failure ?? { ok: true, bookingId: to.id, attendeeId: attendee.id, outboxIds };
+}
+
 /** Runs a job against D1. Called by the last Durable Object in the host chain. */
 export async function executeReservation(env: Bindings, job: ReservationJob): Promise<ReservationResult> {
   const db = getDb(env.DB);
@@ -525,6 +607,8 @@ export async function executeReservation(env: Bindings, job: ReservationJob): Pr
         return await cancel(db, job);
       case 'leave_seat':
         return await leaveSeat(db, job);
+      case 'move_seat':
+        return await moveSeat(env, db, job);
     }
   } catch (error) {
     console.error('reservation failed', error);

@@ -115,6 +115,30 @@ describe('booker self-service through the manage token', () => {
   });
 });
 
+describe('group seats move on their own', () => {
+  it('a booker’s reschedule moves only their seat, into another occurrence or a new one', async () => {
+    const a = await newBooking('west-webinar', '2027-01-11T15:00:00Z', 'move-a@example.org');
+    const b = await newBooking('west-webinar', '2027-01-11T15:00:00Z', 'move-b@example.org');
+    const res = await manage(a.token, 'reschedule', { start: '2027-01-11T17:00:00Z' });
+    expect(res.status).toBe(200);
+    const moved = (await json(res)).booking;
+    expect(moved).toMatchObject({ start: '2027-01-11T17:00:00.000Z', bookerEmail: 'move-a@example.org', attendeeCount: 1, status: 'confirmed' });
+    expect((await json(await manage(b.token))).booking).toMatchObject({ start: '2027-01-11T15:00:00.000Z', attendeeCount: 1 });
+    // b joins a's new occurrence: the old one had only b, so it is cancelled and its time freed.
+    const join = await manage(b.token, 'reschedule', { start: '2027-01-11T17:00:00Z' });
+    expect((await json(join)).booking).toMatchObject({ id: moved.id, attendeeCount: 2 });
+    const slots = await json(await call('/api/public/pages/west-webinar/slots?from=2027-01-11T15:00:00Z&to=2027-01-11T18:00:00Z', { now }));
+    expect(slots.slots.map((s: { start: string; seatsLeft: number }) => [s.start, s.seatsLeft])).toEqual([
+      ['2027-01-11T15:00:00.000Z', 10],
+      ['2027-01-11T16:00:00.000Z', 10],
+      ['2027-01-11T17:00:00.000Z', 8],
+    ]);
+    const report = await (await import('../../src/db/integrity')).integrityReport(env.DB);
+    expect(report.groupsOverCapacity).toBe(0);
+    expect(report.claimsOfUnconfirmed).toBe(0);
+  });
+});
+
 describe('invite download', () => {
   it('serves the booking as an .ics REQUEST with its UID and sequence', async () => {
     const { token, booking } = await newBooking('rosa-demo', '2027-01-08T14:00:00Z');
