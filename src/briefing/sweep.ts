@@ -37,7 +37,21 @@ export async function sweepBriefings(env: Bindings, now: number): Promise<number
   // bound parameters per statement).
   const [due, hosts, people, recent, open] = await db.batch([
     db
-      .select({ booking: bookings, pageTitle: schedulingPages.title })
+      .select({
+        booking: {
+          id: bookings.id,
+          startAt: bookings.startAt,
+          endAt: bookings.endAt,
+          timezone: bookings.timezone,
+          bookerName: bookings.bookerName,
+          bookerEmail: bookings.bookerEmail,
+          locationType: bookings.locationType,
+          locationValue: bookings.locationValue,
+          meetingUrl: bookings.meetingUrl,
+          personId: bookings.personId,
+        },
+        pageTitle: schedulingPages.title,
+      })
       .from(bookings)
       .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
       .where(isDue),

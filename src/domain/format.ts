@@ -20,9 +20,22 @@ function formatter(zone: string, style: FormatStyle): Intl.DateTimeFormat {
   return f;
 }
 
+/** Meetings cluster on a few start times (a sweep's hour, a page of rows): remember results. */
+const formatted = new Map<string, string>();
+const FORMATTED_LIMIT = 20_000;
+
 export function formatInZone(ms: number, zone: string, style: FormatStyle): string {
-  if (style === 'zone') return formatter(zone, style).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? zone;
-  return formatter(zone, style).format(ms);
+  const key = `${ms}|${zone}|${style}`;
+  let out = formatted.get(key);
+  if (out === undefined) {
+    out =
+      style === 'zone'
+        ? (formatter(zone, style).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? zone)
+        : formatter(zone, style).format(ms);
+    if (formatted.size >= FORMATTED_LIMIT) formatted.clear();
+    formatted.set(key, out);
+  }
+  return out;
 }
 
 const LOCATION_LABELS: Record<string, string> = {

@@ -15,8 +15,10 @@ export type EmailKind =
 
 export type RenderedEmail = { subject: string; html: string; text: string };
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return s.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]);
 }
 
 export const isHttpUrl = (u: string | null | undefined): u is string => {
