@@ -1,10 +1,10 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
-import { desc } from 'drizzle-orm';
+import { asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { isNonProduction, type AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { outbox } from '../db/schema';
+import { outbox, pageHosts, schedulingPages, users } from '../db/schema';
 import { loadPageBySlug } from '../db/pages';
 import { bookingJson, hostsView } from '../db/bookings';
 import { listBookings } from '../db/booking-list';
@@ -13,6 +13,7 @@ import { TABS, decodeCursor, tabOf } from '../domain/tabs';
 import { SESSION_COOKIE, loadSessionUser } from '../http/session';
 import { csrf } from '../http/middleware';
 import { authenticate, loginSchema, startSession } from './auth';
+import { visibleUsersCondition } from './users';
 import { resolveManageToken, manageJson } from './manage';
 import { LoginPage } from '../ui/login';
 import { BookingsPage } from '../ui/bookings-page';
@@ -32,17 +33,34 @@ const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+const filterId = z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined);
 const bookingsQuery = z.object({
   tab: z.enum(TABS).catch('upcoming'),
+  pageId: filterId,
+  hostId: filterId,
   q: z.string().max(200).catch(''),
   cursor: z.string().max(200).optional().catch(undefined),
 });
 
 async function renderBookings(c: Context<AppEnv>) {
   const user = c.get('user');
-  const { tab, q, cursor } = bookingsQuery.parse(c.req.query());
-  const { rows, nextCursor } = await listBookings(getDb(c.env.DB), user, {
+  const { tab, q, cursor, pageId, hostId } = bookingsQuery.parse(c.req.query());
+  const db = getDb(c.env.DB);
+  // Filter choices: the hosts the viewer may see, and the pages those hosts hold.
+  const visibleHosts = db.select({ id: users.id }).from(users).where(visibleUsersCondition(user));
+  const [hostOptions, pageOptions] = await db.batch([
+    db.select({ id: users.id, name: users.name }).from(users).where(visibleUsersCondition(user)).orderBy(asc(users.name)),
+    db
+      .selectDistinct({ id: schedulingPages.id, title: schedulingPages.title })
+      .from(schedulingPages)
+      .innerJoin(pageHosts, eq(pageHosts.pageId, schedulingPages.id))
+      .where(inArray(pageHosts.userId, visibleHosts))
+      .orderBy(asc(schedulingPages.title)),
+  ]);
+  const { rows, nextCursor } = await listBookings(db, user, {
     tab,
+    pageId,
+    hostId,
     q: q.trim() || undefined,
     limit: 25,
     cursor: cursor ? decodeCursor(cursor) : null,
@@ -53,6 +71,7 @@ async function renderBookings(c: Context<AppEnv>) {
       user={user}
       tab={tab}
       q={q}
+      filters={{ pageId, hostId, pages: pageOptions, hosts: hostOptions }}
       nextCursor={nextCursor}
       rows={rows.map((r) => ({
         ...bookingJson(r),

@@ -47,7 +47,7 @@ export const availabilitySchema = z
   });
 
 /** Users the caller may see: their view scope applied to people instead of bookings. */
-function visibleUsersCondition(user: SessionUser) {
+export function visibleUsersCondition(user: SessionUser) {
   switch (user.permissions.view) {
     case 'all':
       return sql`1 = 1`;

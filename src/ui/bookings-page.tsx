@@ -158,8 +158,12 @@ export function BookingsPage(props: {
   rows: BookingRow[];
   nextCursor: string | null;
   q: string;
+  filters: { pageId?: number; hostId?: number; pages: { id: number; title: string }[]; hosts: { id: number; name: string }[] };
 }) {
-  const { tab, rows } = props;
+  const { tab, rows, filters } = props;
+  const query = new URLSearchParams({ tab, ...(props.q ? { q: props.q } : {}) });
+  if (filters.pageId) query.set('pageId', String(filters.pageId));
+  if (filters.hostId) query.set('hostId', String(filters.hostId));
   return (
     <Layout title="Bookings" scripts={['/bookings.js']} bodyClass="app">
       <nav class="sidebar" aria-label="Main">
@@ -189,6 +193,28 @@ export function BookingsPage(props: {
             <span class="visually-hidden">Search bookings</span>
             <input type="search" name="q" value={props.q} placeholder="Search by name or email" />
           </label>
+          <label>
+            <span class="visually-hidden">Scheduling page</span>
+            <select name="pageId">
+              <option value="">All pages</option>
+              {filters.pages.map((p) => (
+                <option value={String(p.id)} selected={p.id === filters.pageId}>
+                  {p.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span class="visually-hidden">Host</span>
+            <select name="hostId">
+              <option value="">All hosts</option>
+              {filters.hosts.map((h) => (
+                <option value={String(h.id)} selected={h.id === filters.hostId}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="submit">Search</button>
         </form>
         {rows.length === 0 ? (
@@ -217,7 +243,7 @@ export function BookingsPage(props: {
           </ul>
         )}
         {props.nextCursor && (
-          <a class="next" href={`/app/bookings?tab=${tab}&q=${encodeURIComponent(props.q)}&cursor=${encodeURIComponent(props.nextCursor)}`}>
+          <a class="next" href={`/app/bookings?${query.toString()}&cursor=${encodeURIComponent(props.nextCursor)}`}>
             Next page
           </a>
         )}

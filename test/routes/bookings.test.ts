@@ -57,6 +57,19 @@ describe('GET /api/bookings', () => {
     expect(wildcard.bookings).toEqual([]);
   });
 
+  it('the Bookings page filters by page and host with choices from the viewer’s scope', async () => {
+    const cookie = { cookie: `session=${await login('admin@example.com')}` };
+    const html = await (await call('/app/bookings?tab=upcoming&hostId=6', { headers: cookie, now })).text();
+    expect([...html.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1])).toEqual(['seed-b05']);
+    const byPage = await (await call('/app/bookings?tab=upcoming&pageId=4', { headers: cookie, now })).text();
+    expect([...byPage.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1])).toEqual(['seed-b03']);
+    // A rep is offered only their own name and pages.
+    const rep = await (await call('/app/bookings', { headers: { cookie: `session=${await login('rep3@example.com')}` }, now })).text();
+    expect(rep).toContain('Jonas Rep');
+    expect(rep).not.toContain('Ravi Rep');
+    expect(rep).not.toContain('Intro call with Ravi');
+  });
+
   it('serves the tab from an index, one query per page of rows', async () => {
     const plan = await env.DB.prepare(
       `EXPLAIN QUERY PLAN SELECT id FROM bookings WHERE status = 'confirmed' AND start_at > ? ORDER BY start_at, id LIMIT 51`,
