@@ -94,13 +94,39 @@
       loadSlots();
       return;
     }
-    formError.textContent = err.issues && err.issues.length ? err.issues.map((i) => i.message).join(' · ') : err.message;
+    // Each issue next to its field (answers.<id> → q:<id>); the rest in the form's summary.
+    const loose = [];
+    for (const issue of err.issues || []) {
+      const path = issue.path || [];
+      const name = path[0] === 'answers' ? `q:${path[1]}` : path[0];
+      const field = name && form.elements.namedItem(String(name));
+      if (field && field.id !== undefined) {
+        field.setAttribute('aria-invalid', 'true');
+        let note = field.parentElement.querySelector('.field-error');
+        if (!note) {
+          note = document.createElement('span');
+          note.className = 'field-error';
+          note.id = `err-${String(name).replace(/\W/g, '-')}`;
+          field.parentElement.append(note);
+          field.setAttribute('aria-describedby', note.id);
+        }
+        note.textContent = issue.message;
+      } else loose.push(issue.message);
+    }
+    formError.textContent = loose.length ? loose.join(' · ') : err.issues && err.issues.length ? 'Please fix the highlighted fields.' : err.message;
+  }
+
+  function clearIssues() {
+    for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
+    formError.textContent = '';
   }
 
   if (form && mode === 'book') {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (!chosen) return;
+      clearIssues();
       const data = new FormData(form);
       const answers = {};
       for (const el of form.elements) {

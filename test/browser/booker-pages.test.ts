@@ -63,6 +63,23 @@ describe('booking page', () => {
   });
 });
 
+describe('booking form errors', () => {
+  it('shows a server-side error next to its field', async () => {
+    const page = await bookerPage();
+    await page.goto(`${base}/b/ravi-intro`);
+    await page.locator('[data-times] button').first().waitFor();
+    await page.locator('[data-times] button').first().click();
+    await page.fill('input[name=name]', 'Field Errors');
+    await page.fill('input[name=email]', 'field.errors@example.org');
+    // Bypass the browser's own required check to see the server's answer.
+    await page.evaluate(() => document.querySelector('input[name="q:company"]')!.removeAttribute('required'));
+    await page.click('[data-book-form] button[type=submit]');
+    await expect.poll(() => page.getAttribute('input[name="q:company"]', 'aria-invalid')).toBe('true');
+    expect(await page.locator('.field-error').first().textContent()).toMatch(/Company is required/);
+    await page.context().close();
+  });
+});
+
 describe('manage page', () => {
   it('reschedules through the slot picker and the link keeps working', async () => {
     const page = await bookerPage();
