@@ -6,7 +6,7 @@ import type { BookingHostsView } from '../domain/permissions';
 
 export type BookingRecord = {
   booking: Booking;
-  page: { slug: string; title: string; strategy: typeof schedulingPages.$inferSelect.strategy; durationMinutes: number };
+  page: Pick<typeof schedulingPages.$inferSelect, 'slug' | 'title' | 'strategy' | 'durationMinutes' | 'questions'>;
   hostIds: number[];
   hostTeamIds: (number | null)[];
 };
@@ -17,6 +17,7 @@ export const bookingPageFields = {
   title: schedulingPages.title,
   strategy: schedulingPages.strategy,
   durationMinutes: schedulingPages.durationMinutes,
+  questions: schedulingPages.questions,
 };
 
 /** Bookings with their page and hosts, in one round trip however many rows. */

@@ -77,6 +77,7 @@ async function renderBookings(c: Context<AppEnv>) {
         ...bookingJson(r),
         bookerName: r.personName ?? r.booking.bookerName,
         bookerEmail: r.personEmail ?? r.booking.bookerEmail,
+        questionLabels: Object.fromEntries(r.page.questions.map((q) => [q.id, q.label])),
         canEdit: withinScope(user, user.permissions.edit, hostsView(r)),
         canDelete: withinScope(user, user.permissions.delete, hostsView(r)),
       }))}

@@ -6,7 +6,7 @@ import { TABS } from '../domain/tabs';
 import { formatInZone, locationLabel } from '../domain/format';
 import { isHttpUrl } from '../email/templates';
 
-export type BookingRow = BookingJson & { canEdit: boolean; canDelete: boolean };
+export type BookingRow = BookingJson & { canEdit: boolean; canDelete: boolean; questionLabels: Record<string, string> };
 
 const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled', rescheduled: 'Rescheduled' };
 
@@ -61,7 +61,7 @@ function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
         )}
         {Object.entries(b.answers).map(([k, v]) => (
           <>
-            <dt>{k}</dt>
+            <dt>{b.questionLabels[k] ?? k}</dt>
             <dd>{typeof v === 'boolean' ? (v ? 'Yes' : 'No') : v}</dd>
           </>
         ))}

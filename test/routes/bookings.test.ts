@@ -61,6 +61,9 @@ describe('GET /api/bookings', () => {
     const cookie = { cookie: `session=${await login('admin@example.com')}` };
     const html = await (await call('/app/bookings?tab=upcoming&hostId=6', { headers: cookie, now })).text();
     expect([...html.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1])).toEqual(['seed-b05']);
+    // Custom answers carry their question's label in the drawer.
+    const ravi = await (await call('/app/bookings?tab=upcoming&pageId=1', { headers: cookie, now })).text();
+    expect(ravi).toContain('<dt>Company</dt>');
     const byPage = await (await call('/app/bookings?tab=upcoming&pageId=4', { headers: cookie, now })).text();
     expect([...byPage.matchAll(/data-id="([^"]+)"/g)].map((m) => m[1])).toEqual(['seed-b03']);
     // A rep is offered only their own name and pages.
