@@ -64,7 +64,11 @@ async function claim(db: Db, row: Row, now: number): Promise<boolean> {
 async function record(db: Db, row: Row, attempts: number, outcome: Outcome, now: number) {
   const update =
     outcome.kind === 'sent'
-      ? db.update(outbox).set({ status: 'sent', sentAt: now, providerMessageId: outcome.providerId, lastError: null }).where(eq(outbox.id, row.id))
+      ? // Once Resend has it, the body (which may hold a booker's manage link) is not kept.
+        db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: now, providerMessageId: outcome.providerId, lastError: null, html: '', textBody: '', ics: null })
+          .where(eq(outbox.id, row.id))
       : outcome.kind === 'failed' || attempts >= MAX_ATTEMPTS
         ? db.update(outbox).set({ status: 'failed', lastError: outcome.error }).where(eq(outbox.id, row.id))
         : db.update(outbox).set({ lastError: outcome.error, nextAttemptAt: now + backoffMs(attempts, outcome.retryAfterSeconds) }).where(eq(outbox.id, row.id));

@@ -38,6 +38,8 @@ describe('outbox delivery through Resend', () => {
       await sweepOutbox(withResend, t);
     }
     expect(await row(id)).toMatchObject({ status: 'sent', attempts: 3, provider_message_id: 'msg_ok' });
+    // Delivered bodies (they may carry a manage link) are not kept.
+    expect(await env.DB.prepare('SELECT html, text_body, ics FROM email_outbox WHERE id = ?').bind(id).first()).toEqual({ html: '', text_body: '', ics: null });
     expect(fake.calls.map((c) => c.idempotencyKey)).toEqual([id, id, id]);
     expect(fake.delivered.size).toBe(1);
     // The ICS goes as a text/calendar attachment with the method.
