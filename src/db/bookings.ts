@@ -102,3 +102,13 @@ export const confirmedAttendees = (db: Db, bookingId: string) =>
     .select()
     .from(bookingAttendees)
     .where(and(eq(bookingAttendees.bookingId, bookingId), eq(bookingAttendees.status, 'confirmed')));
+
+/** A group seat's booker details, in the booking's field names. */
+export const seatBooker = (seat: typeof bookingAttendees.$inferSelect) => ({
+  bookerName: seat.name,
+  bookerEmail: seat.email,
+  bookerPhone: seat.phone,
+  bookerTimezone: seat.timezone,
+  notes: seat.notes,
+  answers: seat.answers,
+});

@@ -5,7 +5,7 @@ import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { bookingAttendees, bookings, users } from '../db/schema';
 import { buildInvite } from '../email/ics';
-import { bookingJson, loadBookingRecord, type BookingRecord } from '../db/bookings';
+import { bookingJson, loadBookingRecord, seatBooker, type BookingRecord } from '../db/bookings';
 import { MANAGE_TOKEN_PATTERN, hashToken } from '../domain/tokens';
 import { notFound, invalidState } from '../http/errors';
 import { isoInstant } from '../http/schemas';
@@ -44,12 +44,7 @@ export function manageJson({ record, attendee }: ManagedBooking) {
   if (!attendee) return booking;
   return {
     ...booking,
-    bookerName: attendee.name,
-    bookerEmail: attendee.email,
-    bookerPhone: attendee.phone,
-    bookerTimezone: attendee.timezone,
-    notes: attendee.notes,
-    answers: attendee.answers,
+    ...seatBooker(attendee),
     status: attendee.status === 'cancelled' ? 'cancelled' : booking.status,
   };
 }

@@ -21,6 +21,7 @@ import {
   type Booking,
 } from '../db/schema';
 import { loadPageById, type PageWithHosts } from '../db/pages';
+import { seatBooker } from '../db/bookings';
 import { pageRules, type HostUser } from '../db/availability';
 import { findSlot, pickRoundRobinHost, type Slot } from '../domain/slots';
 import { locationLabel } from '../domain/format';
@@ -543,12 +544,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
       icsSequence: 0,
       startAt: job.start,
       endAt: end,
-      bookerName: attendee.name,
-      bookerEmail: attendee.email,
-      bookerPhone: attendee.phone,
-      bookerTimezone: attendee.timezone,
-      notes: attendee.notes,
-      answers: attendee.answers,
+      ...seatBooker(attendee),
       personId: attendee.personId,
       attendeeCount: 1,
       manageTokenHash: null,
