@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
 import { bookingAttendees, bookingHosts, bookings, schedulingPages, users, type Booking } from './schema';
 import { iso } from '../domain/time';
@@ -97,11 +97,6 @@ export function bookingJson(r: BookingRecord) {
 
 export type BookingJson = ReturnType<typeof bookingJson>;
 
-export const confirmedAttendees = (db: Db, bookingId: string) =>
-  db
-    .select()
-    .from(bookingAttendees)
-    .where(and(eq(bookingAttendees.bookingId, bookingId), eq(bookingAttendees.status, 'confirmed')));
 
 /** A group seat's booker details, in the booking's field names. */
 export const seatBooker = (seat: typeof bookingAttendees.$inferSelect) => ({

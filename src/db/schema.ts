@@ -383,4 +383,3 @@ export type User = typeof users.$inferSelect;
 export type SchedulingPage = typeof schedulingPages.$inferSelect;
 export type Booking = typeof bookings.$inferSelect;
 export type Person = typeof persons.$inferSelect;
-export type OutboxRow = typeof outbox.$inferInsert;

@@ -23,10 +23,6 @@ export function parseClock(value: string): number {
   return h * 60 + m;
 }
 
-export function formatClock(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
 export type LocalDate = { year: number; month: number; day: number }; // month 1-12
 
 export function localDateKey(d: LocalDate): string {

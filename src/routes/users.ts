@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
@@ -77,7 +77,7 @@ export const userRoutes = new Hono<AppEnv>()
     await db.batch([
       db.update(users).set({ timezone: body.timezone }).where(eq(users.id, id)),
       db.delete(availabilityRules).where(eq(availabilityRules.userId, id)),
-      db.delete(availabilityOverrides).where(and(eq(availabilityOverrides.userId, id))),
+      db.delete(availabilityOverrides).where(eq(availabilityOverrides.userId, id)),
       ...body.weekly.map((w) =>
         db.insert(availabilityRules).values({ userId: id, day: w.day, startMinute: parseClock(w.start), endMinute: parseClock(w.end) }),
       ),

@@ -152,6 +152,22 @@ function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
   );
 }
 
+function FilterSelect(props: { name: string; label: string; all: string; selected?: number; options: [number, string][] }) {
+  return (
+    <label>
+      <span class="visually-hidden">{props.label}</span>
+      <select name={props.name}>
+        <option value="">{props.all}</option>
+        {props.options.map(([id, text]) => (
+          <option value={String(id)} selected={id === props.selected}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function BookingsPage(props: {
   user: SessionUser;
   tab: Tab;
@@ -193,28 +209,8 @@ export function BookingsPage(props: {
             <span class="visually-hidden">Search bookings</span>
             <input type="search" name="q" value={props.q} placeholder="Search by name or email" />
           </label>
-          <label>
-            <span class="visually-hidden">Scheduling page</span>
-            <select name="pageId">
-              <option value="">All pages</option>
-              {filters.pages.map((p) => (
-                <option value={String(p.id)} selected={p.id === filters.pageId}>
-                  {p.title}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span class="visually-hidden">Host</span>
-            <select name="hostId">
-              <option value="">All hosts</option>
-              {filters.hosts.map((h) => (
-                <option value={String(h.id)} selected={h.id === filters.hostId}>
-                  {h.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect name="pageId" label="Scheduling page" all="All pages" selected={filters.pageId} options={filters.pages.map((p) => [p.id, p.title])} />
+          <FilterSelect name="hostId" label="Host" all="All hosts" selected={filters.hostId} options={filters.hosts.map((h) => [h.id, h.name])} />
           <button type="submit">Search</button>
         </form>
         {rows.length === 0 ? (

@@ -171,3 +171,18 @@ describe('secure headers', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 });
+
+describe('GET /api/persons/:id', () => {
+  it('shows a person only through a booking in the caller’s view scope', async () => {
+    // Alice (1) books only with West hosts; Dieter (4) only with rep3 (East).
+    const status = async (email: string, id: number) => (await call(`/api/persons/${id}`, { token: await login(email) })).status;
+    expect(await status('rep1@example.com', 1)).toBe(200);
+    expect(await status('rep3@example.com', 1)).toBe(404);
+    expect(await status('rep3@example.com', 4)).toBe(200);
+    expect(await status('manager@example.com', 4)).toBe(404);
+    expect(await status('admin@example.com', 4)).toBe(200);
+    const person = (await json(await call('/api/persons/1', { token: await login('rep1@example.com') }))).person;
+    expect(person.lifecycleMeta).toEqual({ attendedCount: 1, noShowCount: 0, lastNoShowAt: null });
+    expect(person.opportunities.some((o: { status: string }) => o.status === 'open')).toBe(true);
+  });
+});
