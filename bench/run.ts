@@ -88,7 +88,16 @@ async function slotBench() {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** SQL for 500 hosts with individual pages and 100,000 bookings (500 due for a briefing at T). */
+/**
+ * Each host's first bookings are due for a briefing at these offsets from T (a sweep each, so
+ * 500 due per sweep); the other bookings sit at times of day outside every due window.
+ */
+const DUE_OFFSET_HOURS = [0, 3, 6, 20, 23];
+
+/**
+ * SQL for 500 hosts with individual pages and 100,000 bookings. Every due booking's booker is a
+ * CRM person with 8 activities and 2 opportunities (one open), so a briefing reads real material.
+ */
 function benchData(now: number): string {
   const lines: string[] = ["INSERT OR IGNORE INTO teams (id, name) VALUES (100, 'Bench');"];
   const values = (rowsSql: string[]) => rowsSql.join(',\n');
@@ -117,22 +126,36 @@ function benchData(now: number): string {
     const bookings: string[] = [];
     const bh: string[] = [];
     const claims: string[] = [];
+    const persons: string[] = [];
+    const activities: string[] = [];
+    const opportunities: string[] = [];
     for (let k = 0; k < perHost; k++) {
       const id = `bb-${h}-${k}`;
-      // k = 0, 1, 2 are due for briefings in three separate hours after T (one sweep each);
-      // the rest spread over ±100 days at times of day outside those hours.
-      const start = k < 3 ? now + k * 3 * 3_600_000 + 30 * MIN : now + (k - perHost / 2) * DAY + 10 * 3_600_000 + (h % 20) * 30 * MIN;
+      const due = k < DUE_OFFSET_HOURS.length;
+      // The rest spread over ±100 days at 10:00–19:30 UTC, outside every due window.
+      const start = due ? now + DUE_OFFSET_HOURS[k] * 3_600_000 + 30 * MIN : now + (k - perHost / 2) * DAY + 10 * 3_600_000 + (h % 20) * 30 * MIN;
       const end = start + 30 * MIN;
+      const email = `b${h}x${k}@example.org`;
+      let personId = 'NULL';
+      if (due) {
+        personId = String(100_000 + h * DUE_OFFSET_HOURS.length + k);
+        persons.push(`(${personId}, '${email}', 'Booker ${h}-${k}', 'qualified', ${now - 90 * DAY})`);
+        for (let a = 0; a < 8; a++) activities.push(`(${personId}, 'note', 'Call ${a}: discussed pricing and rollout for team ${h}', ${now - (a + 1) * DAY})`);
+        opportunities.push(`(${personId}, 'Expansion ${h}-${k}', 'proposal', ${12_000 + h}, 'open')`, `(${personId}, 'Pilot ${h}-${k}', 'closed', 3000, 'won')`);
+      }
       series.push(`('${id}', ${host}, '${id}@bench', ${now - 60 * DAY})`);
       bookings.push(
-        `('${id}', '${id}', ${host}, ${host}, 'confirmed', ${start}, ${end}, 'UTC', 'Booker ${h}-${k}', 'b${h}x${k}@example.org', 'phone', '${id}@bench', ${now - 60 * DAY}, ${now - 60 * DAY})`,
+        `('${id}', '${id}', ${host}, ${host}, 'confirmed', ${start}, ${end}, 'UTC', 'Booker ${h}-${k}', '${email}', 'phone', '${id}@bench', ${personId}, ${now - 60 * DAY}, ${now - 60 * DAY})`,
       );
       bh.push(`('${id}', ${host})`);
       claims.push(`('${id}', ${host}, ${start}, ${end})`);
     }
+    lines.push(`INSERT INTO persons (id, email, name, lifecycle_stage, created_at) VALUES ${values(persons)};`);
+    lines.push(`INSERT INTO activities (person_id, kind, summary, occurred_at) VALUES ${values(activities)};`);
+    lines.push(`INSERT INTO opportunities (person_id, name, stage, amount, status) VALUES ${values(opportunities)};`);
     lines.push(`INSERT INTO booking_series (id, page_id, ics_uid, created_at) VALUES ${values(series)};`);
     lines.push(
-      `INSERT INTO bookings (id, series_id, page_id, host_id, status, start_at, end_at, timezone, booker_name, booker_email, location_type, ics_uid, created_at, updated_at) VALUES ${values(bookings)};`,
+      `INSERT INTO bookings (id, series_id, page_id, host_id, status, start_at, end_at, timezone, booker_name, booker_email, location_type, ics_uid, person_id, created_at, updated_at) VALUES ${values(bookings)};`,
     );
     lines.push(`INSERT INTO booking_hosts (booking_id, user_id) VALUES ${values(bh)};`);
     lines.push(`INSERT INTO host_claims (booking_id, host_id, start_at, end_at) VALUES ${values(claims)};`);
@@ -260,16 +283,21 @@ async function serverBench() {
     const lost = answers.filter((s) => s === 409).length;
     rows.push({ figure: `100 concurrent contenders, one slot: ${answers.length} answered, ${won}× 201, ${lost}× 409`, value: `${contestMs.toFixed(0)} ms total`, baseline: '', ratio: '', goal: 'exactly one 201' });
 
-    // Briefing sweep: 500 due among 100,000 bookings, three sweeps at three due hours.
+    // Briefing sweep: 500 due among 100,000 bookings, one sweep per due hour.
     const sweeps: number[] = [];
+    const deliveries: number[] = [];
     let briefed = 0;
-    for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${BASE}/dev/sweep`, { method: 'POST', headers: { 'x-test-now': new Date(T + i * 3 * 3_600_000).toISOString() } });
-      const stats = (await res.json()) as { briefed: number; briefingMs: number };
+    let delivered = 0;
+    for (const hours of DUE_OFFSET_HOURS) {
+      const res = await fetch(`${BASE}/dev/sweep`, { method: 'POST', headers: { 'x-test-now': new Date(T + hours * 3_600_000).toISOString() } });
+      const stats = (await res.json()) as { briefed: number; briefingMs: number; outboxAttempted: number; outboxMs: number };
       sweeps.push(stats.briefingMs);
+      deliveries.push(stats.outboxMs);
       briefed = stats.briefed;
+      delivered = stats.outboxAttempted;
     }
-    record(`briefing sweep, 100,000 bookings, ${briefed} due (excl. email I/O)`, median(sweeps), 'ms', trivial.median, '≤ 50 ms');
+    record(`briefing sweep, 100,000 bookings, ${briefed} due: find, claim, queue (excl. email I/O)`, median(sweeps), 'ms', trivial.median, '≤ 50 ms');
+    record(`briefing delivery in the same run, ${delivered} composed from the CRM and kept in the local mailbox`, median(deliveries), 'ms', trivial.median);
 
     // Page weight, gzipped: HTML + CSS + JS.
     const weigh = async (path: string, assets: string[], headers: Record<string, string> = {}) => {

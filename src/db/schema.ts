@@ -363,7 +363,8 @@ export const outbox = sqliteTable(
     textBody: text('text_body').notNull(),
     icsMethod: text('ics_method'),
     ics: text('ics'),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    // skipped: a briefing whose booking was cancelled or moved before it went out
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),

@@ -47,3 +47,8 @@ const LOCATION_LABELS: Record<string, string> = {
 };
 
 export const locationLabel = (type: string) => LOCATION_LABELS[type] ?? type;
+
+// Built once: Intl formatters are costly to construct and a briefing sweep formats hundreds.
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+export const formatUsd = (amount: number) => usd.format(amount);

@@ -2,19 +2,23 @@
  * Outbox delivery. Rows are claimed with a conditional update (so overlapping sweeps and the
  * immediate send never both send one row), sent through Resend with the row id as the
  * Idempotency-Key, retried with exponential backoff on 429/5xx/network errors and marked
- * failed on any other 4xx or after MAX_ATTEMPTS. Without RESEND_API_KEY mail stays in the
- * local mailbox (/dev/mailbox).
+ * failed on any other 4xx or after MAX_ATTEMPTS. Briefings are queued without a body and
+ * composed here, just before they go out. Without RESEND_API_KEY mail stays in the local
+ * mailbox (/dev/mailbox).
  */
 import { Resend } from 'resend';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Bindings } from '../env';
 import { getDb, type Db } from '../db/client';
-import { chunked } from '../db/batch';
+import { chunked, d1Statement } from '../db/batch';
 import { bookings, outbox } from '../db/schema';
+import { composeBriefings } from '../briefing/compose';
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 2 * 60_000;
-const BATCH = 50;
+const BATCH = 100;
+/** A sweep works through the due rows page by page, up to this many (a busy hour's briefings). */
+const MAX_PER_SWEEP = 2_000;
 const BOOKER_FACING = ['booking_confirmation', 'host_rescheduled', 'cancellation_booker'];
 
 export const backoffMs = (attempts: number, retryAfterSeconds?: number) =>
@@ -90,29 +94,77 @@ async function record(db: Db, row: Row, attempts: number, outcome: Outcome, now:
   await db.batch(statements as [typeof update]);
 }
 
-/** Without a Resend key mail stays in the local mailbox: mark it kept in one write. */
-async function keepLocally(db: Db, rows: Row[], now: number) {
+/**
+ * Rows are matched by id from a JSON list, with `+status` so SQLite looks each id up on the
+ * primary key instead of walking every pending row of the status index.
+ */
+const PENDING_BY_ID = sql.raw(`email_outbox.id = e.value ->> 'id' AND +email_outbox.status = 'pending'`);
+
+/**
+ * Without a Resend key mail stays in the local mailbox: mark it kept in one write. Composed
+ * briefings get their bodies so the mailbox can show them.
+ */
+async function keepLocally(env: Bindings, db: Db, rows: Row[], now: number) {
   const bookingIds = [...new Set(rows.filter((r) => r.bookingId && BOOKER_FACING.includes(r.kind)).map((r) => r.bookingId!))];
+  const kept = rows.map((r) => (r.kind === 'briefing' ? { id: r.id, subject: r.subject, html: r.html, text: r.textBody } : { id: r.id }));
   const statements = [
-    ...chunked(rows.map((r) => r.id)).map((ids) =>
-      db
-        .update(outbox)
-        .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1`, providerMessageId: 'local-mailbox' })
-        .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending'))),
+    ...chunked(kept, 200).map((slice) =>
+      d1Statement(
+        env.DB,
+        sql`UPDATE email_outbox SET status = 'sent', sent_at = ${now}, attempts = attempts + 1, provider_message_id = 'local-mailbox',
+            subject = coalesce(e.value ->> 'subject', subject), html = coalesce(e.value ->> 'html', html), text_body = coalesce(e.value ->> 'text', text_body)
+          FROM json_each(${JSON.stringify(slice)}) AS e WHERE ${PENDING_BY_ID}`,
+      ),
     ),
     ...chunked(bookingIds).map((ids) =>
-      db
-        .update(bookings)
-        .set({ emailStatus: 'sent', emailAttempts: sql`${bookings.emailAttempts} + 1`, emailProviderId: 'local-mailbox', emailLastError: null })
-        .where(inArray(bookings.id, ids)),
+      d1Statement(
+        env.DB,
+        db
+          .update(bookings)
+          .set({ emailStatus: 'sent', emailAttempts: sql`${bookings.emailAttempts} + 1`, emailProviderId: 'local-mailbox', emailLastError: null })
+          .where(inArray(bookings.id, ids)),
+      ),
     ),
   ];
-  await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+  await env.DB.batch(statements);
 }
 
-async function deliverRows(env: Bindings, db: Db, rows: Row[], now: number) {
+/**
+ * Gives queued briefings their bodies. Those with nothing left to brief about (booking
+ * cancelled or moved, meeting started) are marked skipped instead of sent.
+ */
+async function composeQueued(env: Bindings, db: Db, rows: Row[], now: number): Promise<Row[]> {
+  const briefingIds = [...new Set(rows.filter((r) => r.kind === 'briefing' && r.bookingId).map((r) => r.bookingId!))];
+  if (briefingIds.length === 0) return rows;
+  const composed = await composeBriefings(db, briefingIds, env.APP_URL.replace(/\/+$/, ''), now);
+  const ready: Row[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  for (const row of rows) {
+    if (row.kind !== 'briefing') {
+      ready.push(row);
+      continue;
+    }
+    const briefing = composed.get(row.bookingId ?? '') ?? { kind: 'skip', reason: 'booking not found' };
+    if (briefing.kind === 'ready') ready.push({ ...row, subject: briefing.email.subject, html: briefing.email.html, textBody: briefing.email.text });
+    else skipped.push({ id: row.id, reason: briefing.reason });
+  }
+  if (skipped.length)
+    await env.DB.batch(
+      chunked(skipped, 200).map((slice) =>
+        d1Statement(
+          env.DB,
+          sql`UPDATE email_outbox SET status = 'skipped', last_error = e.value ->> 'reason' FROM json_each(${JSON.stringify(slice)}) AS e WHERE ${PENDING_BY_ID}`,
+        ),
+      ),
+    );
+  return ready;
+}
+
+async function deliverRows(env: Bindings, db: Db, queued: Row[], now: number) {
+  if (queued.length === 0) return;
+  const rows = await composeQueued(env, db, queued, now);
   if (rows.length === 0) return;
-  if (!env.RESEND_API_KEY) return keepLocally(db, rows, now);
+  if (!env.RESEND_API_KEY) return keepLocally(env, db, rows, now);
   const withKey = { ...env, RESEND_API_KEY: env.RESEND_API_KEY };
   for (const row of rows) {
     if (!(await claim(db, row, now))) continue;
@@ -136,15 +188,24 @@ export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
   }
 }
 
-/** The cron's retry sweep: every pending row that is due. */
+/**
+ * The cron's sweep: every pending row that is due, a page at a time, so a busy hour's
+ * briefings all go out in the run that queued them.
+ */
 export async function sweepOutbox(env: Bindings, now: number) {
   const db = getDb(env.DB);
-  const rows = await db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt))
-    .limit(BATCH);
-  await deliverRows(env, db, rows, now);
-  return rows.length;
+  let attempted = 0;
+  while (attempted < MAX_PER_SWEEP) {
+    const rows = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .orderBy(asc(outbox.nextAttemptAt))
+      .limit(BATCH);
+    await deliverRows(env, db, rows, now);
+    attempted += rows.length;
+    // Every row of a page leaves the due set (sent, failed, skipped, or due again later).
+    if (rows.length < BATCH) break;
+  }
+  return attempted;
 }

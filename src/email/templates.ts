@@ -2,7 +2,7 @@
  * Every email a booking change causes, as subject + HTML + text. User strings are escaped in
  * HTML; times are shown in the page's timezone (and the booker's, when it differs).
  */
-import { formatInZone } from '../domain/format';
+import { formatInZone, formatUsd } from '../domain/format';
 
 export type EmailKind =
   | 'booking_confirmation'
@@ -129,7 +129,7 @@ export function renderBriefing(d: BriefingData): RenderedEmail {
       ? `Recent activity:\n${d.activities.map((a) => `• ${formatInZone(a.occurredAt, b.timezone, 'date')}: ${a.summary}`).join('\n')}`
       : 'No recent activity.',
     d.opportunities.length
-      ? `Open opportunities:\n${d.opportunities.map((o) => `• ${o.name} (${o.stage}, ${o.amount.toLocaleString('en-US', { style: 'currency', currency: 'USD' })})`).join('\n')}`
+      ? `Open opportunities:\n${d.opportunities.map((o) => `• ${o.name} (${o.stage}, ${formatUsd(o.amount)})`).join('\n')}`
       : 'No open opportunities.',
   ], { label: 'Open the booking', url: d.bookingUrl });
 }

@@ -1,11 +1,18 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import worker from '../../src/index';
 import { call, env, json, login, seed } from '../helpers';
+import { fakeResend } from '../fakes';
 import { sweepBriefings } from '../../src/briefing/sweep';
+import { sweepOutbox } from '../../src/email/delivery';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const HOUR = 3_600_000;
 
 beforeAll(() => seed(NOW));
+
+let fake: ReturnType<typeof fakeResend> | undefined;
+afterEach(() => fake?.restore());
 
 async function bookAt(slug: string, start: string, createdAt: string, extra: Record<string, unknown> = {}) {
   const res = await call(`/api/public/pages/${slug}/bookings`, {
@@ -16,27 +23,94 @@ async function bookAt(slug: string, start: string, createdAt: string, extra: Rec
   return (await json(res)).booking as { id: string };
 }
 
+/** The cron for real: the Worker's scheduled handler at that time, waited to the end. */
+async function cron(at: number) {
+  const ctx = createExecutionContext();
+  worker.scheduled(createScheduledController({ scheduledTime: at, cron: '*/5 * * * *' }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
 const briefings = (bookingId: string) =>
-  env.DB.prepare("SELECT to_address, subject, text_body FROM email_outbox WHERE booking_id = ? AND kind = 'briefing'").bind(bookingId).all<any>();
+  env.DB.prepare("SELECT id, to_address, subject, text_body, html, status, last_error FROM email_outbox WHERE booking_id = ? AND kind = 'briefing' ORDER BY to_address")
+    .bind(bookingId)
+    .all<any>();
 
 describe('pre-meeting briefing sweep', () => {
   it('briefs the host within the hour, with the person’s stage, activities and open opportunities', async () => {
     const b = await bookAt('rosa-demo', '2026-11-24T14:45:00Z', '2026-11-23T12:00:00Z');
     const sweepAt = Date.parse('2026-11-24T14:00:00Z');
-    expect(await sweepBriefings(env, sweepAt - 5 * 60_000 - HOUR)).toBe(0);
-    await sweepBriefings(env, sweepAt);
+    await cron(sweepAt - 5 * 60_000 - HOUR);
+    expect((await briefings(b.id)).results).toHaveLength(0);
+    await cron(sweepAt);
     const mails = (await briefings(b.id)).results;
     expect(mails).toHaveLength(1);
-    expect(mails[0].to_address).toBe('rep2@example.com');
+    // No RESEND_API_KEY in tests: composed, then kept for the local mailbox.
+    expect(mails[0]).toMatchObject({ to_address: 'rep2@example.com', status: 'sent', subject: 'In 1 hour: Product demo with Alice Carter' });
     expect(mails[0].text_body).toContain('Lifecycle stage: opportunity');
     expect(mails[0].text_body).toContain('Discovery call: budget approved for Q1');
     expect(mails[0].text_body).toContain('Carter expansion');
     expect(mails[0].text_body).not.toContain('Pilot'); // won, not open
+    expect(mails[0].text_body).toContain('Tue, Nov 24, 2026, 9:45 AM'); // the page's zone, New York
     const row = await env.DB.prepare('SELECT briefing_sent_at FROM bookings WHERE id = ?').bind(b.id).first<{ briefing_sent_at: number }>();
     expect(row!.briefing_sent_at).toBe(sweepAt);
     // A later sweep does not brief again.
-    await sweepBriefings(env, sweepAt + 5 * 60_000);
+    await cron(sweepAt + 5 * 60_000);
     expect((await briefings(b.id)).results).toHaveLength(1);
+    const mailbox = await (await call('/dev/mailbox')).text();
+    expect(mailbox).toContain('In 1 hour: Product demo with Alice Carter');
+  });
+
+  it('is composed when it goes out, from the CRM as it is then', async () => {
+    const b = await bookAt('rosa-demo', '2026-12-01T14:45:00Z', '2026-11-23T12:00:00Z');
+    const at = Date.parse('2026-12-01T14:10:00Z');
+    expect(await sweepBriefings(env, at)).toBe(1);
+    const [queued] = (await briefings(b.id)).results;
+    expect(queued).toMatchObject({ status: 'pending', text_body: '' });
+    await env.DB.prepare("INSERT INTO activities (person_id, kind, summary, occurred_at) VALUES (1, 'email', 'Sent the security questionnaire', ?)").bind(at + 60_000).run();
+    await sweepOutbox(env, at + 120_000);
+    const [sent] = (await briefings(b.id)).results;
+    expect(sent.status).toBe('sent');
+    expect(sent.text_body).toContain('Sent the security questionnaire');
+  });
+
+  it('every host of a collective booking gets one, through Resend, bodies not kept', async () => {
+    const base = 'https://resend.fake';
+    const withResend = { ...env, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: base } as typeof env;
+    fake = fakeResend(base, [{ status: 200, body: { id: 'msg_brief_1' } }, { status: 200, body: { id: 'msg_brief_2' } }]);
+    const b = await bookAt('deal-review', '2026-12-02T15:00:00Z', '2026-11-23T12:00:00Z');
+    const at = Date.parse('2026-12-02T14:30:00Z');
+    expect(await sweepBriefings(env, at)).toBe(1);
+    await sweepOutbox(withResend, at);
+    const mails = (await briefings(b.id)).results;
+    expect(mails.map((m) => [m.to_address, m.status])).toEqual([
+      ['manager@example.com', 'sent'],
+      ['rep1@example.com', 'sent'],
+    ]);
+    const briefingCalls = fake.calls.filter((c) => String(c.body.subject).startsWith('In 1 hour: Deal review'));
+    expect(briefingCalls.map((c) => c.body.to).sort()).toEqual([['manager@example.com'], ['rep1@example.com']]);
+    expect(briefingCalls[0].body.text).toContain('Lifecycle stage: opportunity');
+    expect(briefingCalls[0].body.html).toContain('<p>Lifecycle stage: opportunity</p>');
+    expect(briefingCalls.map((c) => c.idempotencyKey).sort()).toEqual(mails.map((m) => m.id).sort());
+    for (const m of mails) expect([m.html, m.text_body]).toEqual(['', '']);
+  });
+
+  it('a booking cancelled after its briefing was queued gets none', async () => {
+    const b = await bookAt('rosa-demo', '2026-12-03T14:45:00Z', '2026-11-23T12:00:00Z');
+    const at = Date.parse('2026-12-03T14:05:00Z');
+    expect(await sweepBriefings(env, at)).toBe(1);
+    expect((await call(`/api/bookings/${b.id}/cancel`, { token: await login('rep2@example.com'), body: {}, now: new Date(at).toISOString() })).status).toBe(200);
+    await sweepOutbox(env, at + 60_000);
+    const [mail] = (await briefings(b.id)).results;
+    expect(mail).toMatchObject({ status: 'skipped', last_error: 'booking cancelled before the briefing went out', text_body: '' });
+  });
+
+  it('a briefing still undelivered when the meeting starts is dropped', async () => {
+    const b = await bookAt('rosa-demo', '2026-12-04T14:45:00Z', '2026-11-23T12:00:00Z');
+    const at = Date.parse('2026-12-04T14:00:00Z');
+    expect(await sweepBriefings(env, at)).toBe(1);
+    await sweepOutbox(env, Date.parse('2026-12-04T14:46:00Z'));
+    const [mail] = (await briefings(b.id)).results;
+    expect(mail).toMatchObject({ status: 'skipped', last_error: 'meeting started before the briefing went out' });
   });
 
   it('two concurrent sweeps send one briefing', async () => {
@@ -98,7 +172,13 @@ describe('briefing sweep at volume', () => {
     }
     await env.DB.batch(statements);
     expect(await sweepBriefings(env, at)).toBe(150);
-    const sent = await env.DB.prepare("SELECT COUNT(*) n FROM email_outbox WHERE kind = 'briefing' AND booking_id LIKE 'bulk-%'").first<{ n: number }>();
+    const queued = await env.DB.prepare("SELECT COUNT(*) n FROM email_outbox WHERE kind = 'briefing' AND booking_id LIKE 'bulk-%'").first<{ n: number }>();
+    expect(queued!.n).toBe(150);
+    // One delivery sweep works through all of them, page after page, in the run that queued them.
+    expect(await sweepOutbox(env, at)).toBeGreaterThanOrEqual(150);
+    const sent = await env.DB.prepare(
+      "SELECT COUNT(*) n FROM email_outbox WHERE kind = 'briefing' AND booking_id LIKE 'bulk-%' AND status = 'sent' AND text_body LIKE '%Lifecycle stage: opportunity%'",
+    ).first<{ n: number }>();
     expect(sent!.n).toBe(150);
   });
 });
