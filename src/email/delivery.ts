@@ -56,11 +56,15 @@ async function send(env: Bindings & { RESEND_API_KEY: string }, row: Row): Promi
   return { kind: 'failed', error: message };
 }
 
-/** Takes a row for this attempt; false when another worker already holds or finished it. */
-async function claim(db: Db, row: Row, now: number): Promise<boolean> {
+/**
+ * Takes a row for this attempt; false when another worker already holds or finished it. A
+ * briefing composed for this attempt keeps its body from here on: a retry sends the same mail
+ * under the same Idempotency-Key (Resend refuses one key with two payloads).
+ */
+async function claim(db: Db, row: Row, now: number, composed: boolean): Promise<boolean> {
   const result = await db
     .update(outbox)
-    .set({ attempts: row.attempts + 1, nextAttemptAt: now + LEASE_MS })
+    .set({ attempts: row.attempts + 1, nextAttemptAt: now + LEASE_MS, ...(composed ? { subject: row.subject, html: row.html, textBody: row.textBody } : {}) })
     .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), eq(outbox.attempts, row.attempts), lte(outbox.nextAttemptAt, now)));
   return (result.meta.changes ?? 0) === 1;
 }
@@ -104,9 +108,9 @@ const PENDING_BY_ID = sql.raw(`email_outbox.id = e.value ->> 'id' AND +email_out
  * Without a Resend key mail stays in the local mailbox: mark it kept in one write. Composed
  * briefings get their bodies so the mailbox can show them.
  */
-async function keepLocally(env: Bindings, db: Db, rows: Row[], now: number) {
+async function keepLocally(env: Bindings, db: Db, rows: Row[], composed: Set<string>, now: number) {
   const bookingIds = [...new Set(rows.filter((r) => r.bookingId && BOOKER_FACING.includes(r.kind)).map((r) => r.bookingId!))];
-  const kept = rows.map((r) => (r.kind === 'briefing' ? { id: r.id, subject: r.subject, html: r.html, text: r.textBody } : { id: r.id }));
+  const kept = rows.map((r) => (composed.has(r.id) ? { id: r.id, subject: r.subject, html: r.html, text: r.textBody } : { id: r.id }));
   const statements = [
     ...chunked(kept, 200).map((slice) =>
       d1Statement(
@@ -130,14 +134,16 @@ async function keepLocally(env: Bindings, db: Db, rows: Row[], now: number) {
 }
 
 /**
- * Gives queued briefings their bodies. Those with nothing left to brief about (booking
- * cancelled or moved, meeting started) are marked skipped instead of sent.
+ * Gives queued briefings their bodies (those not yet composed by an earlier attempt). Those
+ * with nothing left to brief about (booking cancelled or moved, meeting started) are marked
+ * skipped instead of sent. Returns the rows to send and the ids composed just now.
  */
-async function composeQueued(env: Bindings, db: Db, rows: Row[], now: number): Promise<Row[]> {
-  const briefingIds = [...new Set(rows.filter((r) => r.kind === 'briefing' && r.bookingId).map((r) => r.bookingId!))];
-  if (briefingIds.length === 0) return rows;
-  const composed = await composeBriefings(db, briefingIds, env.APP_URL.replace(/\/+$/, ''), now);
+async function composeQueued(env: Bindings, db: Db, rows: Row[], now: number): Promise<{ ready: Row[]; composed: Set<string> }> {
   const ready: Row[] = [];
+  const composedNow = new Set<string>();
+  const briefingIds = [...new Set(rows.filter((r) => r.kind === 'briefing' && r.bookingId).map((r) => r.bookingId!))];
+  if (briefingIds.length === 0) return { ready: rows, composed: composedNow };
+  const composed = await composeBriefings(db, briefingIds, env.APP_URL.replace(/\/+$/, ''), now);
   const skipped: { id: string; reason: string }[] = [];
   for (const row of rows) {
     if (row.kind !== 'briefing') {
@@ -145,8 +151,12 @@ async function composeQueued(env: Bindings, db: Db, rows: Row[], now: number): P
       continue;
     }
     const briefing = composed.get(row.bookingId ?? '') ?? { kind: 'skip', reason: 'booking not found' };
-    if (briefing.kind === 'ready') ready.push({ ...row, subject: briefing.email.subject, html: briefing.email.html, textBody: briefing.email.text });
-    else skipped.push({ id: row.id, reason: briefing.reason });
+    if (briefing.kind === 'skip') skipped.push({ id: row.id, reason: briefing.reason });
+    else if (row.textBody) ready.push(row);
+    else {
+      ready.push({ ...row, subject: briefing.email.subject, html: briefing.email.html, textBody: briefing.email.text });
+      composedNow.add(row.id);
+    }
   }
   if (skipped.length)
     await env.DB.batch(
@@ -157,17 +167,17 @@ async function composeQueued(env: Bindings, db: Db, rows: Row[], now: number): P
         ),
       ),
     );
-  return ready;
+  return { ready, composed: composedNow };
 }
 
 async function deliverRows(env: Bindings, db: Db, queued: Row[], now: number) {
   if (queued.length === 0) return;
-  const rows = await composeQueued(env, db, queued, now);
+  const { ready: rows, composed } = await composeQueued(env, db, queued, now);
   if (rows.length === 0) return;
-  if (!env.RESEND_API_KEY) return keepLocally(env, db, rows, now);
+  if (!env.RESEND_API_KEY) return keepLocally(env, db, rows, composed, now);
   const withKey = { ...env, RESEND_API_KEY: env.RESEND_API_KEY };
   for (const row of rows) {
-    if (!(await claim(db, row, now))) continue;
+    if (!(await claim(db, row, now, composed.has(row.id)))) continue;
     let outcome: Outcome;
     try {
       outcome = await send(withKey, row);

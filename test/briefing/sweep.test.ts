@@ -94,6 +94,31 @@ describe('pre-meeting briefing sweep', () => {
     for (const m of mails) expect([m.html, m.text_body]).toEqual(['', '']);
   });
 
+  it('a retried briefing is the same mail under the same Idempotency-Key', async () => {
+    const base = 'https://resend.fake';
+    const withResend = { ...env, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: base } as typeof env;
+    const b = await bookAt('rosa-demo', '2026-12-07T14:45:00Z', '2026-11-23T12:00:00Z');
+    const at = Date.parse('2026-12-07T14:00:00Z');
+    expect(await sweepBriefings(env, at)).toBe(1);
+    const [queued] = (await briefings(b.id)).results;
+    // Only this briefing is due at this instant (other pending mail went out when it was made).
+    await env.DB.prepare("UPDATE email_outbox SET next_attempt_at = next_attempt_at + 1 WHERE status = 'pending' AND id <> ?").bind(queued.id).run();
+    fake = fakeResend(base, [{ status: 500 }, { status: 200, body: { id: 'msg_brief_retry' } }]);
+    await sweepOutbox(withResend, at);
+    const [held] = (await briefings(b.id)).results;
+    expect(held.status).toBe('pending');
+    expect(held.text_body).toContain('Lifecycle stage: opportunity');
+    // The CRM changes before the retry; the retry still sends what the first attempt did.
+    await env.DB.prepare("INSERT INTO activities (person_id, kind, summary, occurred_at) VALUES (1, 'call', 'Late change before the retry', ?)").bind(at + 30_000).run();
+    const retryAt = (await env.DB.prepare('SELECT next_attempt_at n FROM email_outbox WHERE id = ?').bind(queued.id).first<{ n: number }>())!.n;
+    await sweepOutbox(withResend, retryAt);
+    const mine = fake.calls.filter((c) => c.idempotencyKey === queued.id);
+    expect(mine).toHaveLength(2);
+    expect(mine[1].body).toEqual(mine[0].body);
+    expect(mine[1].body.text).not.toContain('Late change before the retry');
+    expect((await briefings(b.id)).results[0]).toMatchObject({ status: 'sent', text_body: '', html: '' });
+  });
+
   it('a booking cancelled after its briefing was queued gets none', async () => {
     const b = await bookAt('rosa-demo', '2026-12-03T14:45:00Z', '2026-11-23T12:00:00Z');
     const at = Date.parse('2026-12-03T14:05:00Z');
