@@ -25,6 +25,15 @@ export type CalendarResult<T> = { ok: true; value: T } | { ok: false; error: str
 const tokenCache = new Map<string, { token: string; expiresAt: number }>();
 
 class TransientError extends Error {}
+/** A final answer from Google other than success (4xx but 429). */
+class RefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
 
 async function withRetry<T>(fn: () => Promise<T>): Promise<CalendarResult<T>> {
   let last = 'unknown error';
@@ -45,7 +54,7 @@ async function check(res: Response, what: string): Promise<unknown> {
   const body = (await res.text().catch(() => '')).slice(0, 200);
   const message = `${what}: ${res.status} ${body}`;
   if (res.status === 429 || res.status >= 500) throw new TransientError(message);
-  throw new Error(message);
+  throw new RefusedError(message, res.status);
 }
 
 async function guardedFetch(url: string, init: RequestInit): Promise<Response> {
@@ -111,20 +120,31 @@ function createGoogleCalendar(env: Bindings, account: z.infer<typeof serviceAcco
     insertEvent: (
       hostEmail: string,
       e: { requestId: string; summary: string; description: string; start: number; end: number; attendees: string[] },
-    ) =>
-      withRetry(async () =>
-        toEvent(
-          await call(hostEmail, 'POST', '/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none', {
-            summary: e.summary,
-            description: e.description,
-            start: { dateTime: new Date(e.start).toISOString() },
-            end: { dateTime: new Date(e.end).toISOString() },
-            attendees: e.attendees.map((email) => ({ email })),
-            // requestId makes a retried create idempotent on Google's side.
-            conferenceData: { createRequest: { requestId: e.requestId, conferenceSolutionKey: { type: 'hangoutsMeet' } } },
-          }),
-        ),
-      ),
+    ) => {
+      // The event id is ours (base32hex, from the request id), so a create retried after a
+      // timeout or a garbled answer finds the event it made (409) instead of making another.
+      const eventId = e.requestId.toLowerCase().replace(/[^0-9a-v]/g, '');
+      return withRetry(async () => {
+        try {
+          return toEvent(
+            await call(hostEmail, 'POST', '/calendars/primary/events?conferenceDataVersion=1&sendUpdates=none', {
+              id: eventId,
+              summary: e.summary,
+              description: e.description,
+              start: { dateTime: new Date(e.start).toISOString() },
+              end: { dateTime: new Date(e.end).toISOString() },
+              attendees: e.attendees.map((email) => ({ email })),
+              // requestId makes a retried conference create idempotent on Google's side.
+              conferenceData: { createRequest: { requestId: e.requestId, conferenceSolutionKey: { type: 'hangoutsMeet' } } },
+            }),
+          );
+        } catch (error) {
+          // 409: an event with the id we chose exists, made by an earlier try.
+          if (!(error instanceof RefusedError && error.status === 409)) throw error;
+          return toEvent(await call(hostEmail, 'GET', `/calendars/primary/events/${encodeURIComponent(eventId)}?conferenceDataVersion=1`));
+        }
+      });
+    },
     patchEvent: (hostEmail: string, eventId: string, e: { start: number; end: number }) =>
       withRetry(async () =>
         toEvent(
@@ -136,7 +156,12 @@ function createGoogleCalendar(env: Bindings, account: z.infer<typeof serviceAcco
       ),
     cancelEvent: (hostEmail: string, eventId: string) =>
       withRetry(async () => {
-        await call(hostEmail, 'DELETE', `/calendars/primary/events/${encodeURIComponent(eventId)}?sendUpdates=none`);
+        try {
+          await call(hostEmail, 'DELETE', `/calendars/primary/events/${encodeURIComponent(eventId)}?sendUpdates=none`);
+        } catch (error) {
+          // Already gone (a retried delete, or the host removed it): the goal is met.
+          if (!(error instanceof RefusedError && (error.status === 404 || error.status === 410))) throw error;
+        }
         return null;
       }),
     freeBusy: (hostEmail: string, from: number, to: number) =>

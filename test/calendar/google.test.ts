@@ -9,11 +9,17 @@ beforeAll(() => seed(NOW));
 
 type FakeEvent = { id: string; start: string; end: string; hangoutLink: string; deleted: boolean; calendarOf: string };
 
+/**
+ * What the fake does to successive event inserts: fail with a status, or create the event
+ * and then answer garbage or never answer (the caller's timeout fires).
+ */
+type InsertFault = 429 | 503 | 'malformed-after-create' | 'timeout-after-create';
+
 /** A Google Calendar of the same REST shape, behind an intercepted fetch. */
-function fakeGoogle(opts: { failInsert?: number; busy?: { start: string; end: string }[] } = {}) {
+function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string; end: string }[]; freeBusyMalformed?: boolean } = {}) {
   const events = new Map<string, FakeEvent>();
   const calls: { method: string; path: string; sub?: string }[] = [];
-  let insertFailures = opts.failInsert ?? 0;
+  const insertFaults = [...(opts.insertFaults ?? [])];
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init);
     const url = new URL(req.url);
@@ -29,21 +35,30 @@ function fakeGoogle(opts: { failInsert?: number; busy?: { start: string; end: st
     const sub = req.headers.get('authorization')!.replace('Bearer tok-', '');
     calls.push({ method: req.method, path: url.pathname, sub });
     if (url.pathname === '/calendar/v3/freeBusy') {
+      if (opts.freeBusyMalformed) return new Response('<html>oops</html>', { status: 200, headers: { 'content-type': 'text/html' } });
       return Response.json({ calendars: { primary: { busy: sub === 'rep1@example.com' ? (opts.busy ?? []) : [] } } });
     }
     const m = url.pathname.match(/^\/calendar\/v3\/calendars\/primary\/events(?:\/(.+))?$/);
     if (!m) return new Response('not found', { status: 404 });
     if (req.method === 'POST') {
-      if (insertFailures-- > 0) return new Response('backend error', { status: 503 });
+      const fault = insertFaults.shift();
+      if (typeof fault === 'number') return new Response('backend error', { status: fault });
       const body = (await req.json()) as any;
       expect(body.conferenceData.createRequest.conferenceSolutionKey.type).toBe('hangoutsMeet');
-      const id = `evt${events.size + 1}`;
-      const event = { id, start: body.start.dateTime, end: body.end.dateTime, hangoutLink: `https://meet.google.com/${id}-abc`, deleted: false, calendarOf: sub! };
+      // Like Google: the client may choose the id (base32hex); a taken id is a 409.
+      const id = body.id ?? `evt${events.size + 1}`;
+      expect(id).toMatch(/^[0-9a-v]{5,1024}$/);
+      if (events.has(id)) return Response.json({ error: { code: 409, message: 'The requested identifier already exists.' } }, { status: 409 });
+      const event = { id, start: body.start.dateTime, end: body.end.dateTime, hangoutLink: `https://meet.google.com/${id.slice(0, 8)}-abc`, deleted: false, calendarOf: sub! };
       events.set(id, event);
+      if (fault === 'malformed-after-create') return new Response('{"id": "trunc', { status: 200, headers: { 'content-type': 'application/json' } });
+      if (fault === 'timeout-after-create') throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
       return Response.json(event);
     }
     const event = events.get(decodeURIComponent(m[1]));
-    if (!event) return new Response('gone', { status: 404 });
+    if (!event) return new Response('not found', { status: 404 });
+    if (req.method === 'GET') return Response.json(event);
+    if (event.deleted) return Response.json({ error: { code: 410, message: 'Resource has been deleted' } }, { status: 410 });
     if (req.method === 'PATCH') {
       const body = (await req.json()) as any;
       Object.assign(event, { start: body.start.dateTime, end: body.end.dateTime });
@@ -81,11 +96,12 @@ describe('Google Calendar with Meet', () => {
     });
     expect(res.status).toBe(201);
     const { booking } = await json(res);
-    expect(booking.meetingUrl).toBe('https://meet.google.com/evt1-abc');
-    expect(booking.calendarEventId).toBe('evt1');
-    expect(google.events.get('evt1')!.calendarOf).toBe('rep1@example.com');
+    // The event id is the booking's, so a retried create can never make a second event.
+    expect(booking.calendarEventId).toBe(booking.id.replaceAll('-', ''));
+    expect(booking.meetingUrl).toBe(`https://meet.google.com/${booking.calendarEventId.slice(0, 8)}-abc`);
+    expect(google.events.get(booking.calendarEventId)!.calendarOf).toBe('rep1@example.com');
     const mail = await env.DB.prepare("SELECT text_body FROM email_outbox WHERE booking_id = ? AND kind = 'booking_confirmation'").bind(booking.id).first<{ text_body: string }>();
-    expect(mail!.text_body).toContain('https://meet.google.com/evt1-abc');
+    expect(mail!.text_body).toContain(booking.meetingUrl);
   });
 
   it('reschedule patches the same event: same event id, same Meet URL', async () => {
@@ -119,7 +135,7 @@ describe('Google Calendar with Meet', () => {
 
 describe('calendar failures never lose the booking', () => {
   it('a Google outage leaves the booking confirmed with the error visible', async () => {
-    fakeGoogle({ failInsert: 10 });
+    fakeGoogle({ insertFaults: Array(10).fill(503) });
     const res = await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-07T14:00:00Z', name: 'Jo', email: 'jo@example.org', answers: { company: 'J' } }, now });
     expect(res.status).toBe(201);
     const { booking } = await json(res);
@@ -128,10 +144,53 @@ describe('calendar failures never lose the booking', () => {
   });
 
   it('a transient failure is retried', async () => {
-    const google = fakeGoogle({ failInsert: 1 });
+    const google = fakeGoogle({ insertFaults: [503] });
     const res = await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-08T14:00:00Z', name: 'Kim', email: 'kim@example.org', answers: { company: 'K' } }, now });
     const { booking } = await json(res);
     expect(booking.calendarStatus).toBe('created');
     expect(google.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/events')).length).toBe(2);
+  });
+
+  it('a rate limit (429) is retried', async () => {
+    const google = fakeGoogle({ insertFaults: [429, 429] });
+    const { booking } = await json(
+      await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-09T14:00:00Z', name: 'Lou', email: 'lou@example.org', answers: { company: 'L' } }, now }),
+    );
+    expect(booking).toMatchObject({ status: 'confirmed', calendarStatus: 'created' });
+    expect(google.events.size).toBe(1);
+  });
+
+  for (const fault of ['malformed-after-create', 'timeout-after-create'] as const) {
+    it(`an insert that made the event but answered ${fault === 'malformed-after-create' ? 'garbage' : 'nothing (timeout)'} leaves exactly one event, with its Meet URL on the booking`, async () => {
+      const google = fakeGoogle({ insertFaults: [fault] });
+      const start = fault === 'malformed-after-create' ? '2026-12-10T14:00:00Z' : '2026-12-11T14:00:00Z';
+      const res = await call('/api/public/pages/ravi-intro/bookings', { body: { start, name: 'Mo', email: 'mo@example.org', answers: { company: 'M' } }, now });
+      expect(res.status).toBe(201);
+      const { booking } = await json(res);
+      expect(google.events.size).toBe(1);
+      const [event] = google.events.values();
+      expect(booking).toMatchObject({ calendarStatus: 'created', calendarEventId: event.id, meetingUrl: event.hangoutLink });
+      // The retry hit the id the first try created (409) and read that event back.
+      expect(google.calls.filter((c) => c.path.endsWith('/events')).map((c) => c.method)).toEqual(['POST', 'POST']);
+      expect(google.calls.some((c) => c.method === 'GET' && c.path.endsWith(`/events/${event.id}`))).toBe(true);
+    });
+  }
+
+  it('a cancel whose event is already gone counts as done', async () => {
+    const google = fakeGoogle();
+    const { booking } = await json(
+      await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-14T14:00:00Z', name: 'Ned', email: 'ned@example.org', answers: { company: 'N' } }, now }),
+    );
+    // The host deleted it in Google Calendar first.
+    google.events.get(booking.calendarEventId)!.deleted = true;
+    expect((await call(`/api/bookings/${booking.id}/cancel`, { token: await login('rep1@example.com'), body: {}, now })).status).toBe(200);
+    await waitFor(async () => (await json(await call(`/api/bookings/${booking.id}`, { token: await login('rep1@example.com') }))).booking.calendarStatus === 'cancelled');
+  });
+
+  it('a garbled freeBusy answer still serves slots (working hours only), never a 500', async () => {
+    fakeGoogle({ freeBusyMalformed: true });
+    const res = await call('/api/public/pages/ravi-intro/slots?from=2026-12-15T14:00:00Z&to=2026-12-15T16:00:00Z', { now });
+    expect(res.status).toBe(200);
+    expect((await json(res)).slots.map((s: { start: string }) => s.start)).toEqual(['2026-12-15T14:00:00.000Z', '2026-12-15T14:30:00.000Z', '2026-12-15T15:00:00.000Z', '2026-12-15T15:30:00.000Z']);
   });
 });
