@@ -19,6 +19,19 @@ const LEASE_MS = 2 * 60_000;
 const BATCH = 100;
 /** A sweep works through the due rows page by page, up to this many (a busy hour's briefings). */
 const MAX_PER_SWEEP = 2_000;
+/** A send Resend has not answered by then is retried later under the same Idempotency-Key. */
+const SEND_TIMEOUT_MS = 5_000;
+/**
+ * Resend's default limit is a few requests a second: a short Retry-After is waited out in the
+ * run (a busy hour's briefings then go out paced, not five minutes apart), up to a budget per
+ * run; a longer one defers the row to a later sweep.
+ */
+const MAX_INLINE_WAIT_S = 5;
+/** The cron may wait longer than a request's waitUntil, which the platform cuts off at 30 s. */
+const SWEEP_WAIT_BUDGET_MS = 120_000;
+const REQUEST_WAIT_BUDGET_MS = 10_000;
+type Pacer = { waitedMs: number; budgetMs: number };
+
 const BOOKER_FACING = ['booking_confirmation', 'host_rescheduled', 'cancellation_booker'];
 
 export const backoffMs = (attempts: number, retryAfterSeconds?: number) =>
@@ -27,7 +40,7 @@ export const backoffMs = (attempts: number, retryAfterSeconds?: number) =>
 type Row = typeof outbox.$inferSelect;
 type Outcome =
   | { kind: 'sent'; providerId: string }
-  | { kind: 'retry'; error: string; retryAfterSeconds?: number }
+  | { kind: 'retry'; error: string; rateLimited?: boolean; retryAfterSeconds?: number }
   | { kind: 'failed'; error: string };
 
 async function send(env: Bindings & { RESEND_API_KEY: string }, row: Row): Promise<Outcome> {
@@ -44,14 +57,14 @@ async function send(env: Bindings & { RESEND_API_KEY: string }, row: Row): Promi
           ? [{ filename: 'invite.ics', content: btoa(unescape(encodeURIComponent(row.ics))), contentType: `text/calendar; method=${row.icsMethod}; charset=UTF-8` }]
           : undefined,
     },
-    { idempotencyKey: row.id },
+    { idempotencyKey: row.id, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
   );
   if (data?.id) return { kind: 'sent', providerId: data.id };
   const status = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
   const message = `${status ?? 'network'}: ${error?.message ?? 'no response'}`.slice(0, 500);
   if (status === null || status === 429 || status >= 500) {
     const retryAfter = Number(headers?.['retry-after']);
-    return { kind: 'retry', error: message, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
+    return { kind: 'retry', error: message, rateLimited: status === 429, retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined };
   }
   return { kind: 'failed', error: message };
 }
@@ -170,7 +183,15 @@ async function composeQueued(env: Bindings, db: Db, rows: Row[], now: number): P
   return { ready, composed: composedNow };
 }
 
-async function deliverRows(env: Bindings, db: Db, queued: Row[], now: number) {
+async function attempt(env: Bindings & { RESEND_API_KEY: string }, row: Row): Promise<Outcome> {
+  try {
+    return await send(env, row);
+  } catch (error) {
+    return { kind: 'retry', error: `network: ${String((error as Error)?.message ?? error)}`.slice(0, 500) };
+  }
+}
+
+async function deliverRows(env: Bindings, db: Db, queued: Row[], now: number, pacer: Pacer) {
   if (queued.length === 0) return;
   const { ready: rows, composed } = await composeQueued(env, db, queued, now);
   if (rows.length === 0) return;
@@ -178,11 +199,13 @@ async function deliverRows(env: Bindings, db: Db, queued: Row[], now: number) {
   const withKey = { ...env, RESEND_API_KEY: env.RESEND_API_KEY };
   for (const row of rows) {
     if (!(await claim(db, row, now, composed.has(row.id)))) continue;
-    let outcome: Outcome;
-    try {
-      outcome = await send(withKey, row);
-    } catch (error) {
-      outcome = { kind: 'retry', error: `network: ${String((error as Error)?.message ?? error)}`.slice(0, 500) };
+    let outcome = await attempt(withKey, row);
+    while (outcome.kind === 'retry' && outcome.rateLimited && pacer.waitedMs < pacer.budgetMs) {
+      const waitS = outcome.retryAfterSeconds ?? 1;
+      if (waitS > MAX_INLINE_WAIT_S) break;
+      await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
+      pacer.waitedMs += waitS * 1000;
+      outcome = await attempt(withKey, row);
     }
     await record(db, row, row.attempts + 1, outcome, now);
   }
@@ -192,9 +215,10 @@ async function deliverRows(env: Bindings, db: Db, queued: Row[], now: number) {
 export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
   if (ids.length === 0) return;
   const db = getDb(env.DB);
+  const pacer = { waitedMs: 0, budgetMs: REQUEST_WAIT_BUDGET_MS };
   for (const slice of chunked(ids)) {
     const rows = await db.select().from(outbox).where(and(inArray(outbox.id, slice), eq(outbox.status, 'pending')));
-    await deliverRows(env, db, rows, now);
+    await deliverRows(env, db, rows, now, pacer);
   }
 }
 
@@ -204,6 +228,7 @@ export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
  */
 export async function sweepOutbox(env: Bindings, now: number) {
   const db = getDb(env.DB);
+  const pacer = { waitedMs: 0, budgetMs: SWEEP_WAIT_BUDGET_MS };
   let attempted = 0;
   while (attempted < MAX_PER_SWEEP) {
     const rows = await db
@@ -212,7 +237,7 @@ export async function sweepOutbox(env: Bindings, now: number) {
       .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
       .orderBy(asc(outbox.nextAttemptAt))
       .limit(BATCH);
-    await deliverRows(env, db, rows, now);
+    await deliverRows(env, db, rows, now, pacer);
     attempted += rows.length;
     // Every row of a page leaves the due set (sent, failed, skipped, or due again later).
     if (rows.length < BATCH) break;

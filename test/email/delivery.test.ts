@@ -60,6 +60,28 @@ describe('outbox delivery through Resend', () => {
     expect(fake.calls.length).toBe(1);
   });
 
+  it('a short retry-after is waited out in the same sweep: no attempt lost, sent once', async () => {
+    fake = fakeResend(BASE, [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200, body: { id: 'msg_paced' } }]);
+    const id = await pendingEmail('booking_host_notification', null);
+    await sweepOutbox(withResend, NOW.getTime() + 1);
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 1, provider_message_id: 'msg_paced' });
+    const mine = fake.calls.filter((c) => c.idempotencyKey === id);
+    expect(mine).toHaveLength(2);
+    expect(mine[1].at - mine[0].at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('a send Resend never answers times out and is retried later under the same key', async () => {
+    fake = fakeResend(BASE, ['hang', { status: 200, body: { id: 'msg_after_hang' } }]);
+    const id = await pendingEmail('booking_host_notification', null);
+    await deliverOutbox(withResend, [id], NOW.getTime());
+    const r = await row(id);
+    expect(r).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(r.last_error).toMatch(/^network/);
+    await sweepOutbox(withResend, r.next_attempt_at);
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2, provider_message_id: 'msg_after_hang' });
+    expect(fake.calls.map((c) => c.idempotencyKey)).toEqual([id, id]);
+  }, 20_000);
+
   it('a terminal 422 is marked failed with its error in the booking audit', async () => {
     fake = fakeResend(BASE, [{ status: 422, body: { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field' } }]);
     const id = await pendingEmail('booking_confirmation', 'seed-b02');
