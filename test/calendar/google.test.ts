@@ -1,5 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
+import { abortAllDurableObjects } from 'cloudflare:test';
+import { integrityReport } from '../../src/db/integrity';
 import { call, env, json, login, seed } from '../helpers';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -16,10 +18,11 @@ type FakeEvent = { id: string; start: string; end: string; hangoutLink: string; 
 type InsertFault = 429 | 503 | 'malformed-after-create' | 'timeout-after-create';
 
 /** A Google Calendar of the same REST shape, behind an intercepted fetch. */
-function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string; end: string }[]; freeBusyMalformed?: boolean } = {}) {
+function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string; end: string }[]; freeBusyMalformed?: boolean; insertDelayMs?: number } = {}) {
   const events = new Map<string, FakeEvent>();
   const calls: { method: string; path: string; sub?: string }[] = [];
   const insertFaults = [...(opts.insertFaults ?? [])];
+  let insertsStarted = 0;
   vi.spyOn(globalThis, 'fetch').mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
     const req = new Request(input, init);
     const url = new URL(req.url);
@@ -41,6 +44,8 @@ function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string
     const m = url.pathname.match(/^\/calendar\/v3\/calendars\/primary\/events(?:\/(.+))?$/);
     if (!m) return new Response('not found', { status: 404 });
     if (req.method === 'POST') {
+      insertsStarted++;
+      if (opts.insertDelayMs) await new Promise((r) => setTimeout(r, opts.insertDelayMs));
       const fault = insertFaults.shift();
       if (typeof fault === 'number') return new Response('backend error', { status: fault });
       const body = (await req.json()) as any;
@@ -70,7 +75,7 @@ function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string
     }
     return new Response('bad method', { status: 405 });
   });
-  return { events, calls };
+  return { events, calls, insertsStarted: () => insertsStarted };
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -192,5 +197,36 @@ describe('calendar failures never lose the booking', () => {
     const res = await call('/api/public/pages/ravi-intro/slots?from=2026-12-15T14:00:00Z&to=2026-12-15T16:00:00Z', { now });
     expect(res.status).toBe(200);
     expect((await json(res)).slots.map((s: { start: string }) => s.start)).toEqual(['2026-12-15T14:00:00.000Z', '2026-12-15T14:30:00.000Z', '2026-12-15T15:00:00.000Z', '2026-12-15T15:30:00.000Z']);
+  });
+});
+
+describe('a Durable Object reset in the middle of a reservation', () => {
+  it('leaves no half-written booking, and the host’s next booking goes through', async () => {
+    // The reservation runs inside the host's object and waits on Google before its D1 batch:
+    // a slow answer pins it there while the object is reset.
+    const google = fakeGoogle({ insertDelayMs: 500 });
+    const start = '2026-12-16T14:00:00Z';
+    const pending = call('/api/public/pages/ravi-intro/bookings', { body: { start, name: 'Pat', email: 'pat@example.org', answers: { company: 'P' } }, now });
+    while (google.insertsStarted() === 0) await new Promise((r) => setTimeout(r, 5));
+    await abortAllDurableObjects();
+    const res = await pending;
+    // Give the interrupted code time to go on, were it able to: it must not commit anything.
+    await new Promise((r) => setTimeout(r, 800));
+    // An interrupted reservation is refused with the error envelope, never half-written.
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect((await json(res)).error.code).toBe('internal');
+    const rows = await env.DB.prepare("SELECT COUNT(*) n FROM bookings WHERE booker_email = 'pat@example.org'").first<{ n: number }>();
+    expect(rows!.n).toBe(0);
+    const report = await integrityReport(env.DB);
+    expect(report.overlappingBookings).toBe(0);
+    expect(report.bookingsWithoutEmail).toBe(0);
+    // The object comes back: the same slot books cleanly, once.
+    vi.restoreAllMocks();
+    fakeGoogle();
+    const again = await call('/api/public/pages/ravi-intro/bookings', { body: { start, name: 'Pat', email: 'pat@example.org', answers: { company: 'P' } }, now });
+    expect(again.status).toBe(201);
+    const second = await call('/api/public/pages/ravi-intro/bookings', { body: { start, name: 'Quinn', email: 'quinn@example.org', answers: { company: 'Q' } }, now });
+    expect(second.status).toBe(409);
+    expect(google.events.size).toBeLessThanOrEqual(1);
   });
 });
