@@ -401,13 +401,33 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   const end = job.start + (booking.endAt - booking.startAt);
   const newId = crypto.randomUUID();
   const hosts = await loadHostUsers(db, hostIds);
-  const occurrence = { ...booking, startAt: job.start, endAt: end, icsSequence: booking.icsSequence + 1 };
+  // Round robin may hand a booker's new time to another host: the meeting then leaves the old
+  // host's calendar and gets a Meet event of its own on the new host's, made before the commit
+  // (like a new booking) so the booker's confirmation carries its join URL.
+  const previousHost = hostIds[0] === booking.hostId ? null : (await loadHostUsers(db, [booking.hostId]))[0];
+  let calendarFields: Pick<Booking, 'meetingUrl' | 'calendarEventId' | 'calendarStatus' | 'calendarError'> = booking;
+  const newHostCalendar = previousHost && page.locationType === 'google_meet' ? googleCalendar(env) : null;
+  if (newHostCalendar) {
+    const created = await newHostCalendar.insertEvent(hosts[0].email, {
+      requestId: newId,
+      summary: `${page.title}: ${booking.bookerName}`,
+      description: booking.notes ?? '',
+      start: job.start,
+      end,
+      attendees: [booking.bookerEmail],
+    });
+    calendarFields = created.ok
+      ? { meetingUrl: created.value.meetUrl, calendarEventId: created.value.id, calendarStatus: 'created', calendarError: null }
+      : { meetingUrl: null, calendarEventId: null, calendarStatus: 'failed', calendarError: created.error };
+  }
+  const occurrence = { ...booking, ...calendarFields, startAt: job.start, endAt: end, icsSequence: booking.icsSequence + 1 };
   const statements: BatchItem<'sqlite'>[] = [
     // The status trigger aborts the batch if someone else changed this booking meanwhile.
     db.update(bookings).set({ status: 'rescheduled', manageTokenHash: null, updatedAt: job.now }).where(eq(bookings.id, booking.id)),
     db.delete(hostClaims).where(eq(hostClaims.bookingId, booking.id)),
     db.insert(bookings).values({
       ...booking,
+      ...calendarFields,
       id: newId,
       hostId: hostIds[0],
       status: 'confirmed',
@@ -440,17 +460,33 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
     statements.push(q.statement);
   }
   if (job.by === 'booker') {
-    for (const host of hosts) {
-      const q = queueEmail(db, emailFor('booker_rescheduled', ctx, { ...host, timezone: null }, { bookerName: booking.bookerName, bookerEmail: booking.bookerEmail, now: job.now }), job.now);
+    const aboutBooker = { bookerName: booking.bookerName, bookerEmail: booking.bookerEmail, now: job.now };
+    const hostEmails = previousHost
+      ? [
+          // The new host gets a new booking; the old one learns it left their calendar.
+          emailFor('booking_host_notification', ctx, { ...hosts[0], timezone: null }, { ...aboutBooker, notes: booking.notes }),
+          emailFor('cancellation_host', { ...ctx, occurrence: booking, bookingId: booking.id, primary: previousHost, hosts: [previousHost] }, { ...previousHost, timezone: null }, {
+            ...aboutBooker,
+            reason: `${booking.bookerName} moved it to a time with ${hosts[0].name}`,
+          }),
+        ]
+      : hosts.map((host) => emailFor('booker_rescheduled', ctx, { ...host, timezone: null }, aboutBooker));
+    for (const e of hostEmails) {
+      const q = queueEmail(db, e, job.now);
       outboxIds.push(q.id);
       statements.push(q.statement);
     }
   }
   const failure = await commit(db, statements);
-  if (failure) return failure;
-  const calendar: CalendarFollowUp | undefined = booking.calendarEventId
-    ? { action: 'patch', bookingId: newId, hostEmail: (await loadHostUsers(db, [booking.hostId]))[0].email, eventId: booking.calendarEventId, start: job.start, end }
-    : undefined;
+  if (failure) {
+    if (newHostCalendar && calendarFields.calendarEventId) await newHostCalendar.cancelEvent(hosts[0].email, calendarFields.calendarEventId);
+    return failure;
+  }
+  let calendar: CalendarFollowUp | undefined;
+  if (previousHost && booking.calendarEventId)
+    calendar = { action: 'cancel', bookingId: booking.id, hostEmail: previousHost.email, eventId: booking.calendarEventId };
+  else if (!previousHost && booking.calendarEventId)
+    calendar = { action: 'patch', bookingId: newId, hostEmail: (hosts.find((h) => h.id === booking.hostId) ?? hosts[0]).email, eventId: booking.calendarEventId, start: job.start, end };
   return { ok: true, bookingId: newId, outboxIds, calendar };
 }
 

@@ -138,6 +138,49 @@ describe('Google Calendar with Meet', () => {
   });
 });
 
+describe('round robin: a booker’s new time with another host', () => {
+  it('moves the meeting: off the old host’s calendar, a Meet event of its own on the new host’s, each host told', async () => {
+    const google = fakeGoogle();
+    const admin = await login('admin@example.com');
+    expect((await call('/api/scheduling-pages/3', { method: 'PATCH', token: admin, body: { locationType: 'google_meet', locationValue: null } })).status).toBe(200);
+    const first = await json(await call('/api/public/pages/west-sales/bookings', { body: { start: '2026-12-17T14:00:00Z', name: 'Rae', email: 'rae@example.org' }, now }));
+    const before = first.booking;
+    const hosts: Record<number, { email: string; page: string; body: Record<string, unknown> }> = {
+      3: { email: 'rep1@example.com', page: 'ravi-intro', body: { answers: { company: 'X' } } },
+      4: { email: 'rep2@example.com', page: 'rosa-demo', body: {} },
+    };
+    const oldHost = hosts[before.hostId];
+    const newHostId = before.hostId === 3 ? 4 : 3;
+    expect(google.events.get(before.calendarEventId)!.calendarOf).toBe(oldHost.email);
+    // The old host is taken at 10:30 New York, so the new time can only go to the other host.
+    const busy = await call(`/api/public/pages/${oldHost.page}/bookings`, { body: { start: '2026-12-17T15:30:00Z', name: 'Busy', email: 'busy@example.org', ...oldHost.body }, now });
+    expect(busy.status).toBe(201);
+
+    const token = (first.manageUrl as string).split('/').pop()!;
+    const res = await call(`/api/public/manage/${token}/reschedule`, { body: { start: '2026-12-17T15:30:00Z' }, now });
+    expect(res.status).toBe(200);
+    const after = (await json(res)).booking;
+    expect(after.hostId).toBe(newHostId);
+    const moved = google.events.get(after.calendarEventId)!;
+    expect(moved.calendarOf).toBe(hosts[newHostId].email);
+    expect(moved.start).toBe('2026-12-17T15:30:00.000Z');
+    expect(after).toMatchObject({ calendarStatus: 'created', meetingUrl: moved.hangoutLink, icsUid: before.icsUid, icsSequence: before.icsSequence + 1 });
+    await waitFor(async () => google.events.get(before.calendarEventId)!.deleted);
+    await waitFor(async () => (await json(await call(`/api/bookings/${before.id}`, { token: admin }))).booking.calendarStatus === 'cancelled');
+
+    const mail = (bookingId: string, kind: string) =>
+      env.DB.prepare('SELECT to_address, text_body FROM email_outbox WHERE booking_id = ? AND kind = ?').bind(bookingId, kind).all<{ to_address: string; text_body: string }>();
+    const [confirmation] = (await mail(after.id, 'booking_confirmation')).results;
+    expect(confirmation.to_address).toBe('rae@example.org');
+    expect(confirmation.text_body).toContain(moved.hangoutLink);
+    expect((await mail(after.id, 'booking_host_notification')).results.map((m) => m.to_address)).toEqual([hosts[newHostId].email]);
+    const [left] = (await mail(before.id, 'cancellation_host')).results;
+    expect(left.to_address).toBe(oldHost.email);
+    expect(left.text_body).toContain('Rae moved it to a time with');
+    await call('/api/scheduling-pages/3', { method: 'PATCH', token: admin, body: { locationType: 'phone', locationValue: '+1 555 0100' } });
+  });
+});
+
 describe('calendar failures never lose the booking', () => {
   it('a Google outage leaves the booking confirmed with the error visible', async () => {
     fakeGoogle({ insertFaults: Array(10).fill(503) });
