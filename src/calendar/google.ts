@@ -154,6 +154,15 @@ function createGoogleCalendar(env: Bindings, account: z.infer<typeof serviceAcco
           }),
         ),
       ),
+    /** The event's guest list, replaced whole (a group occurrence's bookers as they are now). */
+    setAttendees: (hostEmail: string, eventId: string, attendees: string[]) =>
+      withRetry(async () =>
+        toEvent(
+          await call(hostEmail, 'PATCH', `/calendars/primary/events/${encodeURIComponent(eventId)}?conferenceDataVersion=1&sendUpdates=none`, {
+            attendees: attendees.map((email) => ({ email })),
+          }),
+        ),
+      ),
     cancelEvent: (hostEmail: string, eventId: string) =>
       withRetry(async () => {
         try {

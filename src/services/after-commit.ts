@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { deliverOutbox } from '../email/delivery';
-import { syncCalendar } from '../calendar/sync';
+import { syncCalendars } from '../calendar/sync';
 import type { ReservationResult } from './reservations';
 
 /**
@@ -11,7 +11,7 @@ import type { ReservationResult } from './reservations';
 export function afterCommit(c: Context<AppEnv>, result: Extract<ReservationResult, { ok: true }>) {
   const task = Promise.allSettled([
     deliverOutbox(c.env, result.outboxIds, c.get('now').getTime()),
-    result.calendar ? syncCalendar(c.env, result.calendar) : Promise.resolve(),
+    syncCalendars(c.env, result.calendar ?? []),
   ]).then((outcomes) => {
     for (const o of outcomes) if (o.status === 'rejected') console.error('after commit', o.reason);
   });

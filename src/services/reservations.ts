@@ -66,7 +66,7 @@ export type ReservationFailure = {
   message: string;
 };
 export type ReservationResult =
-  | { ok: true; bookingId: string; attendeeId?: string; outboxIds: string[]; calendar?: CalendarFollowUp }
+  | { ok: true; bookingId: string; attendeeId?: string; outboxIds: string[]; calendar?: CalendarFollowUp[] }
   | ReservationFailure;
 
 const fail = (code: ReservationFailure['code'], message: string): ReservationFailure => ({ ok: false, code, message });
@@ -218,6 +218,32 @@ function claimStatements(db: Db, bookingId: string, hostIds: number[], start: nu
   ];
 }
 
+type CalendarFields = Pick<Booking, 'meetingUrl' | 'calendarEventId' | 'calendarStatus' | 'calendarError'>;
+
+/**
+ * For a Google Meet page, the host's event for a new occurrence, made before the commit so
+ * the confirmation carries its join URL. A calendar failure is recorded on the booking; it
+ * never stops it. `undo` removes the event again when the commit fails.
+ */
+async function createMeetEvent(
+  env: Bindings,
+  page: PageWithHosts,
+  host: HostUser,
+  event: { requestId: string; summary: string; description: string; start: number; end: number; attendees: string[] },
+): Promise<{ fields: CalendarFields; undo: () => Promise<unknown> } | null> {
+  const calendar = page.locationType === 'google_meet' ? googleCalendar(env) : null;
+  if (!calendar) return null;
+  const created = await calendar.insertEvent(host.email, event);
+  if (!created.ok) return { fields: { meetingUrl: null, calendarEventId: null, calendarStatus: 'failed', calendarError: created.error }, undo: async () => {} };
+  return {
+    fields: { meetingUrl: created.value.meetUrl, calendarEventId: created.value.id, calendarStatus: 'created', calendarError: null },
+    undo: () => calendar.cancelEvent(host.email, created.value.id),
+  };
+}
+
+const attendeesFollowUp = (occurrence: Booking, host: HostUser): CalendarFollowUp[] =>
+  occurrence.calendarEventId ? [{ action: 'attendees', bookingId: occurrence.id, hostEmail: host.email, eventId: occurrence.calendarEventId }] : [];
+
 async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationResult> {
   const page = await loadPageById(db, job.pageId);
   if (!page || !page.active) return fail('not_found', 'This scheduling page does not exist');
@@ -250,7 +276,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     queue(emailFor('booking_confirmation', ctx, b, { manageUrl: job.manageUrl, ics: 'REQUEST', now: job.now }));
     queue(emailFor('booking_host_notification', ctx, { ...hosts[0], timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
     const failure = await commit(db, statements);
-    return failure ?? { ok: true, bookingId: occurrence.id, attendeeId, outboxIds };
+    return failure ?? { ok: true, bookingId: occurrence.id, attendeeId, outboxIds, calendar: attendeesFollowUp(occurrence, hosts[0]) };
   }
 
   let hostIds: number[];
@@ -297,24 +323,16 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     icsUid,
     icsSequence: 0,
   };
-  // Google Meet: create the host's event first, so the confirmation carries the join URL.
-  // A calendar failure is recorded on the booking; it never stops the booking.
-  const calendar = page.locationType === 'google_meet' ? googleCalendar(env) : null;
-  let calendarFields: Pick<Booking, 'calendarEventId' | 'calendarStatus' | 'calendarError'> = { calendarEventId: null, calendarStatus: null, calendarError: null };
-  if (calendar) {
-    const created = await calendar.insertEvent(hosts[0].email, {
-      requestId: bookingId,
-      summary: `${page.title}: ${b.name}`,
-      description: b.notes ?? '',
-      start,
-      end,
-      attendees: [b.email, ...hosts.slice(1).map((h) => h.email)],
-    });
-    if (created.ok) {
-      occurrence.meetingUrl = created.value.meetUrl;
-      calendarFields = { calendarEventId: created.value.id, calendarStatus: 'created', calendarError: null };
-    } else calendarFields = { calendarEventId: null, calendarStatus: 'failed', calendarError: created.error };
-  }
+  const meet = await createMeetEvent(env, page, hosts[0], {
+    requestId: bookingId,
+    summary: `${page.title}: ${b.name}`,
+    description: b.notes ?? '',
+    start,
+    end,
+    attendees: [b.email, ...hosts.slice(1).map((h) => h.email)],
+  });
+  const calendarFields: CalendarFields = meet?.fields ?? { meetingUrl: occurrence.meetingUrl, calendarEventId: null, calendarStatus: null, calendarError: null };
+  occurrence.meetingUrl = calendarFields.meetingUrl;
   statements.push(
     db.insert(bookingSeries).values({ id: seriesId, pageId: page.id, icsUid, createdAt: job.now }),
     db.insert(bookings).values({
@@ -355,7 +373,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     queue(emailFor('booking_host_notification', ctx, { ...host, timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
   }
   const failure = await commit(db, statements);
-  if (failure && calendar && calendarFields.calendarEventId) await calendar.cancelEvent(hosts[0].email, calendarFields.calendarEventId);
+  if (failure) await meet?.undo();
   return failure ?? { ok: true, bookingId, attendeeId, outboxIds };
 }
 
@@ -405,21 +423,10 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   // host's calendar and gets a Meet event of its own on the new host's, made before the commit
   // (like a new booking) so the booker's confirmation carries its join URL.
   const previousHost = hostIds[0] === booking.hostId ? null : (await loadHostUsers(db, [booking.hostId]))[0];
-  let calendarFields: Pick<Booking, 'meetingUrl' | 'calendarEventId' | 'calendarStatus' | 'calendarError'> = booking;
-  const newHostCalendar = previousHost && page.locationType === 'google_meet' ? googleCalendar(env) : null;
-  if (newHostCalendar) {
-    const created = await newHostCalendar.insertEvent(hosts[0].email, {
-      requestId: newId,
-      summary: `${page.title}: ${booking.bookerName}`,
-      description: booking.notes ?? '',
-      start: job.start,
-      end,
-      attendees: [booking.bookerEmail],
-    });
-    calendarFields = created.ok
-      ? { meetingUrl: created.value.meetUrl, calendarEventId: created.value.id, calendarStatus: 'created', calendarError: null }
-      : { meetingUrl: null, calendarEventId: null, calendarStatus: 'failed', calendarError: created.error };
-  }
+  const meet = previousHost
+    ? await createMeetEvent(env, page, hosts[0], { requestId: newId, summary: `${page.title}: ${booking.bookerName}`, description: booking.notes ?? '', start: job.start, end, attendees: [booking.bookerEmail] })
+    : null;
+  const calendarFields: CalendarFields = meet?.fields ?? booking;
   const occurrence = { ...booking, ...calendarFields, startAt: job.start, endAt: end, icsSequence: booking.icsSequence + 1 };
   const statements: BatchItem<'sqlite'>[] = [
     // The status trigger aborts the batch if someone else changed this booking meanwhile.
@@ -479,14 +486,14 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   }
   const failure = await commit(db, statements);
   if (failure) {
-    if (newHostCalendar && calendarFields.calendarEventId) await newHostCalendar.cancelEvent(hosts[0].email, calendarFields.calendarEventId);
+    await meet?.undo();
     return failure;
   }
-  let calendar: CalendarFollowUp | undefined;
+  const calendar: CalendarFollowUp[] = [];
   if (previousHost && booking.calendarEventId)
-    calendar = { action: 'cancel', bookingId: booking.id, hostEmail: previousHost.email, eventId: booking.calendarEventId };
-  else if (!previousHost && booking.calendarEventId)
-    calendar = { action: 'patch', bookingId: newId, hostEmail: (hosts.find((h) => h.id === booking.hostId) ?? hosts[0]).email, eventId: booking.calendarEventId, start: job.start, end };
+    calendar.push({ action: 'cancel', bookingId: booking.id, hostEmail: previousHost.email, eventId: booking.calendarEventId });
+  else if (booking.calendarEventId)
+    calendar.push({ action: 'patch', bookingId: newId, hostEmail: (hosts.find((h) => h.id === booking.hostId) ?? hosts[0]).email, eventId: booking.calendarEventId, start: job.start, end });
   return { ok: true, bookingId: newId, outboxIds, calendar };
 }
 
@@ -518,9 +525,9 @@ async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
   }
   const failure = await commit(db, statements);
   if (failure) return failure;
-  const calendar: CalendarFollowUp | undefined = booking.calendarEventId
-    ? { action: 'cancel', bookingId: booking.id, hostEmail: hosts.find((h) => h.id === booking.hostId)?.email ?? hosts[0].email, eventId: booking.calendarEventId }
-    : undefined;
+  const calendar: CalendarFollowUp[] = booking.calendarEventId
+    ? [{ action: 'cancel', bookingId: booking.id, hostEmail: hosts.find((h) => h.id === booking.hostId)?.email ?? hosts[0].email, eventId: booking.calendarEventId }]
+    : [];
   return { ok: true, bookingId: booking.id, outboxIds, calendar };
 }
 
@@ -548,7 +555,7 @@ async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> 
     statements.push(q.statement);
   }
   const failure = await commit(db, statements);
-  return failure ?? { ok: true, bookingId: booking.id, attendeeId: attendee.id, outboxIds };
+  return failure ?? { ok: true, bookingId: booking.id, attendeeId: attendee.id, outboxIds, calendar: attendeesFollowUp(booking, hosts[0]) };
 }
 
 async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<ReservationResult> {
@@ -565,16 +572,19 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
   const hosts = pickHosts(checked.hostUsers, loaded.hostIds);
   const statements: BatchItem<'sqlite'>[] = [];
   let to: Booking;
+  let meet: Awaited<ReturnType<typeof createMeetEvent>> = null;
   if (checked.occurrenceId) {
     [to] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
     // The capacity CHECK aborts the batch if the last seat went meanwhile.
     statements.push(db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} + 1`, updatedAt: job.now }).where(eq(bookings.id, to.id)));
   } else {
-    // A new occurrence at that time, in a series of its own.
+    // A new occurrence at that time, in a series of its own, with its own Meet event.
     const seriesId = crypto.randomUUID();
+    const id = crypto.randomUUID();
+    meet = await createMeetEvent(env, page, hosts[0], { requestId: id, summary: `${page.title}: ${attendee.name}`, description: '', start: job.start, end, attendees: [attendee.email] });
     to = {
       ...from,
-      id: crypto.randomUUID(),
+      id,
       seriesId,
       icsUid: `${seriesId}@${new URL(env.APP_URL).hostname}`,
       icsSequence: 0,
@@ -584,9 +594,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
       personId: attendee.personId,
       attendeeCount: 1,
       manageTokenHash: null,
-      calendarEventId: null,
-      calendarStatus: null,
-      calendarError: null,
+      ...(meet?.fields ?? { meetingUrl: from.meetingUrl, calendarEventId: null, calendarStatus: null, calendarError: null }),
       briefingSentAt: null,
       attendance: null,
       createdAt: job.now,
@@ -623,7 +631,19 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
     statements.push(q.statement);
   }
   const failure = await commit(db, statements);
-  return failure ?? { ok: true, bookingId: to.id, attendeeId: attendee.id, outboxIds };
+  if (failure) {
+    await meet?.undo();
+    return failure;
+  }
+  // The new time's guest list gains the booker; the old one loses them, or goes when empty.
+  const calendar: CalendarFollowUp[] = meet ? [] : attendeesFollowUp(to, hosts[0]);
+  if (from.calendarEventId)
+    calendar.push(
+      from.attendeeCount <= 1
+        ? { action: 'cancel', bookingId: from.id, hostEmail: hosts[0].email, eventId: from.calendarEventId }
+        : { action: 'attendees', bookingId: from.id, hostEmail: hosts[0].email, eventId: from.calendarEventId },
+    );
+  return { ok: true, bookingId: to.id, attendeeId: attendee.id, outboxIds, calendar };
 }
 
 /** Runs a job against D1. Called by the last Durable Object in the host chain. */

@@ -9,7 +9,7 @@ const now = NOW.toISOString();
 
 beforeAll(() => seed(NOW));
 
-type FakeEvent = { id: string; start: string; end: string; hangoutLink: string; deleted: boolean; calendarOf: string };
+type FakeEvent = { id: string; start: string; end: string; hangoutLink: string; deleted: boolean; calendarOf: string; attendees: string[] };
 
 /**
  * What the fake does to successive event inserts: fail with a status, or create the event
@@ -54,7 +54,8 @@ function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string
       const id = body.id ?? `evt${events.size + 1}`;
       expect(id).toMatch(/^[0-9a-v]{5,1024}$/);
       if (events.has(id)) return Response.json({ error: { code: 409, message: 'The requested identifier already exists.' } }, { status: 409 });
-      const event = { id, start: body.start.dateTime, end: body.end.dateTime, hangoutLink: `https://meet.google.com/${id.slice(0, 8)}-abc`, deleted: false, calendarOf: sub! };
+      const attendees = (body.attendees ?? []).map((a: { email: string }) => a.email);
+      const event = { id, start: body.start.dateTime, end: body.end.dateTime, hangoutLink: `https://meet.google.com/${id.slice(0, 8)}-abc`, deleted: false, calendarOf: sub!, attendees };
       events.set(id, event);
       if (fault === 'malformed-after-create') return new Response('{"id": "trunc', { status: 200, headers: { 'content-type': 'application/json' } });
       if (fault === 'timeout-after-create') throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
@@ -66,7 +67,8 @@ function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string
     if (event.deleted) return Response.json({ error: { code: 410, message: 'Resource has been deleted' } }, { status: 410 });
     if (req.method === 'PATCH') {
       const body = (await req.json()) as any;
-      Object.assign(event, { start: body.start.dateTime, end: body.end.dateTime });
+      if (body.start) Object.assign(event, { start: body.start.dateTime, end: body.end.dateTime });
+      if (body.attendees) event.attendees = body.attendees.map((a: { email: string }) => a.email);
       return Response.json(event);
     }
     if (req.method === 'DELETE') {
@@ -178,6 +180,47 @@ describe('round robin: a booker’s new time with another host', () => {
     expect(left.to_address).toBe(oldHost.email);
     expect(left.text_body).toContain('Rae moved it to a time with');
     await call('/api/scheduling-pages/3', { method: 'PATCH', token: admin, body: { locationType: 'phone', locationValue: '+1 555 0100' } });
+  });
+});
+
+describe('group occurrences on Google Calendar', () => {
+  it('the host’s event lists the bookers as they join, leave and move; a new time gets its own event', async () => {
+    const google = fakeGoogle();
+    const admin = await login('admin@example.com');
+    expect((await call('/api/scheduling-pages/5', { method: 'PATCH', token: admin, body: { locationType: 'google_meet', locationValue: null } })).status).toBe(200);
+    const register = async (start: string, name: string) => {
+      const res = await call('/api/public/pages/west-webinar/bookings', { body: { start, name, email: `${name.toLowerCase()}@example.org` }, now });
+      expect(res.status).toBe(201);
+      const body = await json(res);
+      return { booking: body.booking, token: (body.manageUrl as string).split('/').pop()! };
+    };
+    const guests = (eventId: string) => [...google.events.get(eventId)!.attendees].sort();
+
+    const amy = await register('2026-12-18T14:00:00Z', 'Amy');
+    const eventId = amy.booking.calendarEventId;
+    expect(google.events.get(eventId)!.calendarOf).toBe('rep2@example.com');
+    expect(guests(eventId)).toEqual(['amy@example.org']);
+
+    const ben = await register('2026-12-18T14:00:00Z', 'Ben');
+    expect(ben.booking.id).toBe(amy.booking.id);
+    await waitFor(async () => guests(eventId).length === 2);
+    expect(guests(eventId)).toEqual(['amy@example.org', 'ben@example.org']);
+
+    expect((await call(`/api/public/manage/${ben.token}/cancel`, { body: {}, now })).status).toBe(200);
+    await waitFor(async () => guests(eventId).length === 1);
+    expect(guests(eventId)).toEqual(['amy@example.org']);
+
+    // Amy, the last booker, moves to a new time: a new occurrence with its own Meet event;
+    // the old occurrence is cancelled and its event goes.
+    const res = await call(`/api/public/manage/${amy.token}/reschedule`, { body: { start: '2026-12-18T15:00:00Z' }, now });
+    expect(res.status).toBe(200);
+    const moved = (await json(res)).booking;
+    expect(moved.id).not.toBe(amy.booking.id);
+    const newEvent = google.events.get(moved.calendarEventId)!;
+    expect(newEvent).toMatchObject({ start: '2026-12-18T15:00:00.000Z', calendarOf: 'rep2@example.com', attendees: ['amy@example.org'] });
+    expect(moved.meetingUrl).toBe(newEvent.hangoutLink);
+    await waitFor(async () => google.events.get(eventId)!.deleted);
+    await call('/api/scheduling-pages/5', { method: 'PATCH', token: admin, body: { locationType: 'custom', locationValue: 'https://example.com/webinar' } });
   });
 });
 
