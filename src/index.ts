@@ -1,6 +1,6 @@
 import { app } from './app';
 import type { Bindings } from './env';
-import { runScheduledSweeps } from './briefing/sweep';
+import { runScheduledSweeps } from './scheduled';
 
 export { HostSchedule } from './host-schedule';
 

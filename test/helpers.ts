@@ -14,7 +14,7 @@ export function seed(now = new Date()): Promise<void> {
   return seeded;
 }
 
-type Call = { method?: string; token?: string; body?: unknown; rawBody?: string; now?: Date | string; headers?: Record<string, string> };
+type Call = { method?: string; token?: string; body?: unknown; rawBody?: string; now?: Date | string; headers?: Record<string, string>; redirect?: 'follow' | 'manual' };
 
 export async function call(path: string, opts: Call = {}): Promise<Response> {
   const headers: Record<string, string> = { ...opts.headers };
@@ -25,6 +25,7 @@ export async function call(path: string, opts: Call = {}): Promise<Response> {
     method: opts.method ?? (opts.body !== undefined || opts.rawBody !== undefined ? 'POST' : 'GET'),
     headers,
     body: opts.rawBody ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+    redirect: opts.redirect ?? 'follow',
   });
   return (exports as unknown as { default: { fetch: (r: Request) => Promise<Response> } }).default.fetch(request);
 }

@@ -14,7 +14,6 @@ import type { Bindings } from '../env';
 import { getDb } from '../db/client';
 import { d1Statement } from '../db/batch';
 import { bookingHosts, bookings, outbox, schedulingPages, users } from '../db/schema';
-import { sweepOutbox } from '../email/delivery';
 
 const HOUR = 3_600_000;
 
@@ -57,18 +56,4 @@ export async function sweepBriefings(env: Bindings, now: number): Promise<number
     d1Statement(env.DB, db.update(bookings).set({ briefingSentAt: now }).where(inArray(bookings.id, dueIds))),
   ]);
   return claimed.meta.changes ?? 0;
-}
-
-export async function runScheduledSweeps(env: Bindings, now: Date) {
-  let started = performance.now();
-  const briefed = await sweepBriefings(env, now.getTime());
-  const briefingMs = performance.now() - started;
-  started = performance.now();
-  const outboxAttempted = await sweepOutbox(env, now.getTime());
-  const outboxMs = performance.now() - started;
-  const round = (ms: number) => Math.round(ms * 10) / 10;
-  // One structured line per run: what the sweep did and how long each part took.
-  const stats = { event: 'scheduled_sweep', briefed, briefingMs: round(briefingMs), outboxAttempted, outboxMs: round(outboxMs) };
-  console.log(JSON.stringify(stats));
-  return stats;
 }

@@ -52,6 +52,25 @@ export const users = sqliteTable(
   ],
 );
 
+/**
+ * Signed-in sessions: the session token (a signed JWT) names its row by `jti`, so signing out
+ * ends that token at once instead of at its expiry. The id alone is no credential: a token
+ * also needs the server's signature.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  // the cron prunes expired sessions
+  (t) => [index('sessions_expires_idx').on(t.expiresAt)],
+);
+
 export const availabilityRules = sqliteTable(
   'availability_rules',
   {

@@ -1,9 +1,9 @@
 import { SignJWT, jwtVerify } from 'jose';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, lte } from 'drizzle-orm';
 import type { Bindings } from '../env';
 import { isNonProduction } from '../env';
 import { getDb } from '../db/client';
-import { roles, users } from '../db/schema';
+import { roles, sessions, users } from '../db/schema';
 import type { SessionUser } from '../domain/permissions';
 
 export const SESSION_COOKIE = 'session';
@@ -16,12 +16,21 @@ function secretKey(env: Bindings): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-/** Sessions run on the real clock, never X-Test-Now: a test clock must not extend or expire them. */
+/**
+ * Starts a session: a row to revoke it by, and a signed token naming that row. Sessions run on
+ * the real clock, never X-Test-Now: a test clock must not extend or expire them.
+ */
 export async function issueSessionToken(env: Bindings, userId: number): Promise<string> {
-  const iat = Math.floor(Date.now() / 1000);
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  const iat = Math.floor(now / 1000);
+  await getDb(env.DB)
+    .insert(sessions)
+    .values({ id, userId, createdAt: now, expiresAt: (iat + SESSION_TTL_SECONDS) * 1000 });
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(String(userId))
+    .setJti(id)
     .setIssuedAt(iat)
     .setExpirationTime(iat + SESSION_TTL_SECONDS)
     .sign(secretKey(env));
@@ -29,25 +38,42 @@ export async function issueSessionToken(env: Bindings, userId: number): Promise<
 
 export const sessionTtlSeconds = SESSION_TTL_SECONDS;
 
-/** Verifies the token and loads the user with their role's current permissions. */
-export async function loadSessionUser(env: Bindings, token: string): Promise<SessionUser | null> {
-  let sub: string | undefined;
+async function verifiedClaims(env: Bindings, token: string): Promise<{ userId: number; sessionId: string } | null> {
   try {
     const { payload } = await jwtVerify(token, secretKey(env), { algorithms: ['HS256'] });
-    sub = payload.sub;
+    const userId = Number(payload.sub);
+    if (!Number.isInteger(userId) || typeof payload.jti !== 'string') return null;
+    return { userId, sessionId: payload.jti };
   } catch {
     return null;
   }
-  const id = Number(sub);
-  if (!Number.isInteger(id)) return null;
+}
+
+/** Verifies the token, checks its session is live, and loads the user with their role's current permissions (one query). */
+export async function loadSessionUser(env: Bindings, token: string): Promise<SessionUser | null> {
+  const claims = await verifiedClaims(env, token);
+  if (!claims) return null;
   const [row] = await getDb(env.DB)
     .select({ user: users, role: roles })
-    .from(users)
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(roles, eq(roles.name, users.role))
-    .where(eq(users.id, id))
+    .where(and(eq(sessions.id, claims.sessionId), eq(sessions.userId, claims.userId), gt(sessions.expiresAt, Date.now())))
     .limit(1);
   if (!row) return null;
   return toSessionUser(row.user, row.role);
+}
+
+/** Signing out ends the token's session at once; an invalid token has nothing to end. */
+export async function endSession(env: Bindings, token: string | undefined): Promise<void> {
+  const claims = token ? await verifiedClaims(env, token) : null;
+  if (claims) await getDb(env.DB).delete(sessions).where(eq(sessions.id, claims.sessionId));
+}
+
+/** The cron forgets sessions past their expiry (real clock, like the sessions themselves). */
+export async function pruneExpiredSessions(env: Bindings): Promise<number> {
+  const result = await getDb(env.DB).delete(sessions).where(lte(sessions.expiresAt, Date.now()));
+  return result.meta.changes ?? 0;
 }
 
 export function toSessionUser(user: typeof users.$inferSelect, role: typeof roles.$inferSelect): SessionUser {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
@@ -8,7 +8,8 @@ import { roles, users } from '../db/schema';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../domain/password';
 import { ApiError } from '../http/errors';
 import { validate } from '../http/validate';
-import { SESSION_COOKIE, issueSessionToken, publicUser, sessionTtlSeconds, toSessionUser } from '../http/session';
+import { SESSION_COOKIE, endSession, issueSessionToken, publicUser, sessionTtlSeconds, toSessionUser } from '../http/session';
+import { bearerToken } from '../http/middleware';
 import type { Context } from 'hono';
 
 export const loginSchema = z.strictObject({
@@ -48,7 +49,8 @@ export const authRoutes = new Hono<AppEnv>()
     const token = await startSession(c, user.id);
     return c.json({ token, user: publicUser(user) });
   })
-  .post('/logout', (c) => {
+  .post('/logout', async (c) => {
+    await endSession(c.env, bearerToken(c.req.header('authorization')) ?? getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.json({ ok: true });
   });

@@ -10,7 +10,7 @@ import { bookingJson, hostsView } from '../db/bookings';
 import { listBookings } from '../db/booking-list';
 import { withinScope } from '../domain/permissions';
 import { TABS, decodeCursor, tabOf } from '../domain/tabs';
-import { SESSION_COOKIE, loadSessionUser } from '../http/session';
+import { SESSION_COOKIE, endSession, loadSessionUser } from '../http/session';
 import { csrf } from '../http/middleware';
 import { authenticate, loginSchema, startSession } from './auth';
 import { visibleUsersCondition } from './users';
@@ -21,7 +21,7 @@ import { BookingPage } from '../ui/booking-page';
 import { ManagePage } from '../ui/manage-page';
 import { MailboxPage } from '../ui/mailbox';
 import { NotFoundPage } from '../ui/not-found';
-import { runScheduledSweeps } from '../briefing/sweep';
+import { runScheduledSweeps } from '../scheduled';
 import { integrityReport } from '../db/integrity';
 
 /** HTML pages redirect to /login instead of answering 401. */
@@ -96,7 +96,8 @@ export const htmlRoutes = new Hono<AppEnv>()
     await startSession(c, user.id);
     return c.redirect('/app/bookings', 303);
   })
-  .post('/logout', csrf, (c) => {
+  .post('/logout', csrf, async (c) => {
+    await endSession(c.env, getCookie(c, SESSION_COOKIE));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/login', 303);
   })

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, json, login, seed } from '../helpers';
+import { call, env, json, login, seed } from '../helpers';
+import { pruneExpiredSessions } from '../../src/http/session';
 
 beforeAll(() => seed());
 
@@ -40,6 +41,49 @@ describe('login', () => {
     const res = await call('/api/me', { token: token.slice(0, -2) + 'xx' });
     expect(res.status).toBe(401);
     expect((await json(res)).error.code).toBe('unauthenticated');
+  });
+});
+
+describe('logout', () => {
+  const signIn = async (email: string) => (await json(await call('/api/auth/login', { body: { email, password: 'demo-password' } }))).token as string;
+
+  it('ends that session at once: the same token is refused afterwards, other sessions live on', async () => {
+    const phone = await signIn('rep2@example.com');
+    const laptop = await signIn('rep2@example.com');
+    expect((await call('/api/me', { token: phone })).status).toBe(200);
+    expect((await call('/api/auth/logout', { method: 'POST', token: phone })).status).toBe(200);
+    expect((await call('/api/me', { token: phone })).status).toBe(401);
+    expect((await call('/api/bookings?tab=upcoming', { token: phone })).status).toBe(401);
+    expect((await call('/api/me', { token: laptop })).status).toBe(200);
+  });
+
+  it('signing out of the Bookings page ends the cookie’s session, not just the cookie', async () => {
+    const token = await signIn('manager@example.com');
+    const cookie = `session=${token}`;
+    expect((await call('/app/bookings', { headers: { cookie }, redirect: 'manual' })).status).toBe(200);
+    const out = await call('/logout', { method: 'POST', headers: { cookie, origin: 'http://localhost:8787' }, redirect: 'manual' });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/session=;/);
+    // A copy of the old cookie (another tab, a stolen one) no longer opens the page.
+    const again = await call('/app/bookings', { headers: { cookie }, redirect: 'manual' });
+    expect(again.status).toBe(302);
+    expect(again.headers.get('location')).toMatch(/^\/login/);
+  });
+
+  it('a cross-site logout is refused and the session lives on', async () => {
+    const token = await signIn('viewer@example.com');
+    const res = await call('/logout', { method: 'POST', headers: { cookie: `session=${token}`, origin: 'https://evil.example' } });
+    expect(res.status).toBe(403);
+    expect((await call('/api/me', { token })).status).toBe(200);
+  });
+
+  it('the cron forgets expired sessions, and their tokens stay refused', async () => {
+    const token = await signIn('rep3@example.com');
+    await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE user_id = (SELECT id FROM users WHERE email = 'rep3@example.com')").bind(Date.now() - 1).run();
+    expect((await call('/api/me', { token })).status).toBe(401);
+    expect(await pruneExpiredSessions(env)).toBeGreaterThanOrEqual(1);
+    const left = await env.DB.prepare("SELECT COUNT(*) n FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = 'rep3@example.com')").first<{ n: number }>();
+    expect(left!.n).toBe(0);
   });
 });
 
