@@ -12,6 +12,7 @@ import { bookingRoutes } from './routes/bookings';
 import { personRoutes } from './routes/persons';
 import { htmlRoutes } from './routes/html';
 import { NotFoundPage } from './ui/not-found';
+import { loadAssetVersions } from './ui/assets';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -27,6 +28,11 @@ export const app = new Hono<AppEnv>();
 
 app.use('*', clock, securityHeaders);
 app.use('/api/*', noStore, csrf);
+// Pages link versioned assets: learn the versions once per isolate, before the first page.
+app.use('*', async (c, next) => {
+  if (!isApi(c.req.path)) await loadAssetVersions(c.env.ASSETS);
+  await next();
+});
 
 /** Trivial route: liveness, and the baseline the benchmarks compare against. */
 app.get('/healthz', (c) => c.text('ok'));

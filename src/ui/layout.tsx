@@ -1,15 +1,16 @@
 import type { Child } from 'hono/jsx';
+import { assetUrl, type AssetPath } from './assets';
 
-export function Layout(props: { title: string; children: Child; scripts?: string[]; bodyClass?: string }) {
+export function Layout(props: { title: string; children: Child; scripts?: AssetPath[]; bodyClass?: string }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <link rel="stylesheet" href="/styles.css" />
+        <link rel="stylesheet" href={assetUrl('/styles.css')} />
         {(props.scripts ?? []).map((src) => (
-          <script src={src} defer />
+          <script src={assetUrl(src)} defer />
         ))}
       </head>
       <body class={props.bodyClass}>{props.children}</body>

@@ -116,3 +116,18 @@ describe('manage page', () => {
     await page.context().close();
   });
 });
+
+describe('static assets', () => {
+  it('pages link CSS and scripts by content version, served to be kept a year', async () => {
+    const html = await (await fetch(`${base}/b/ravi-intro`)).text();
+    const links = [...html.matchAll(/(?:href|src)="(\/(?:styles\.css|book\.js)\?v=[A-Za-z0-9]+)"/g)].map((m) => m[1]);
+    expect(links).toHaveLength(2);
+    for (const link of links) {
+      const res = await fetch(`${base}${link}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      // The version is the file's own content hash.
+      expect(res.headers.get('etag')!.replace(/[^A-Za-z0-9]/g, '')).toMatch(new RegExp(`^${link.split('?v=')[1]}`));
+    }
+  });
+});
