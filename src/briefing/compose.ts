@@ -19,10 +19,9 @@ type BriefingOpportunity = { name: string; stage: string; amount: number };
 
 export type ComposedBriefing = { kind: 'ready'; email: RenderedEmail } | { kind: 'skip'; reason: string };
 
-export async function composeBriefings(db: Db, bookingIds: string[], origin: string, now: number): Promise<Map<string, ComposedBriefing>> {
-  const out = new Map<string, ComposedBriefing>();
-  if (bookingIds.length === 0) return out;
-  const rows = await db
+/** Every booking of the batch with its briefing material: one statement, each part on an index. */
+export function briefingMaterialQuery(db: Db, bookingIds: string[]) {
+  return db
     .select({
       id: bookings.id,
       status: bookings.status,
@@ -47,7 +46,12 @@ export async function composeBriefings(db: Db, bookingIds: string[], origin: str
     .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
     // One JSON parameter however many: D1 caps bound parameters per statement.
     .where(inArray(bookings.id, sql`(SELECT value FROM json_each(${JSON.stringify(bookingIds)}))`));
+}
 
+export async function composeBriefings(db: Db, bookingIds: string[], origin: string, now: number): Promise<Map<string, ComposedBriefing>> {
+  const out = new Map<string, ComposedBriefing>();
+  if (bookingIds.length === 0) return out;
+  const rows = await briefingMaterialQuery(db, bookingIds);
   for (const b of rows) {
     if (b.status !== 'confirmed') {
       out.set(b.id, { kind: 'skip', reason: `booking ${b.status} before the briefing went out` });

@@ -49,19 +49,23 @@ async function verifiedClaims(env: Bindings, token: string): Promise<{ userId: n
   }
 }
 
-/** Verifies the token, checks its session is live, and loads the user with their role's current permissions (one query). */
-export async function loadSessionUser(env: Bindings, token: string): Promise<SessionUser | null> {
-  const claims = await verifiedClaims(env, token);
-  if (!claims) return null;
-  const [row] = await getDb(env.DB)
+/** The live session's user and role: one statement, by primary key. */
+export function sessionUserQuery(env: Bindings, claims: { userId: number; sessionId: string }, now: number) {
+  return getDb(env.DB)
     .select({ user: users, role: roles })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(roles, eq(roles.name, users.role))
-    .where(and(eq(sessions.id, claims.sessionId), eq(sessions.userId, claims.userId), gt(sessions.expiresAt, Date.now())))
+    .where(and(eq(sessions.id, claims.sessionId), eq(sessions.userId, claims.userId), gt(sessions.expiresAt, now)))
     .limit(1);
-  if (!row) return null;
-  return toSessionUser(row.user, row.role);
+}
+
+/** Verifies the token, checks its session is live, and loads the user with their role's current permissions. */
+export async function loadSessionUser(env: Bindings, token: string): Promise<SessionUser | null> {
+  const claims = await verifiedClaims(env, token);
+  if (!claims) return null;
+  const [row] = await sessionUserQuery(env, claims, Date.now());
+  return row ? toSessionUser(row.user, row.role) : null;
 }
 
 /** Signing out ends the token's session at once; an invalid token has nothing to end. */

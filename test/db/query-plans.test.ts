@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { env } from '../helpers';
+import { getDb } from '../../src/db/client';
+import { briefingMaterialQuery } from '../../src/briefing/compose';
+import { sessionUserQuery } from '../../src/http/session';
+
+/** SQLite's plan for a drizzle query, one line per step. */
+async function plan(query: { toSQL(): { sql: string; params: unknown[] } }) {
+  const { sql, params } = query.toSQL();
+  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return rows.results.map((r) => r.detail);
+}
+
+describe('hot queries use their indexes', () => {
+  it('every signed-in request: the session by primary key, then its user and role', async () => {
+    const steps = await plan(sessionUserQuery(env, { userId: 1, sessionId: 'x' }, Date.now()));
+    expect(steps[0]).toMatch(/^SEARCH sessions USING INDEX sqlite_autoindex_sessions_1 \(id=\?\)/);
+    expect(steps.join('\n')).not.toMatch(/^SCAN /m);
+  });
+
+  it('composing a page of briefings: bookings by id, each part of the material on its own index', async () => {
+    const steps = (await plan(briefingMaterialQuery(getDb(env.DB), ['a', 'b']))).join('\n');
+    expect(steps).toMatch(/SEARCH bookings USING INDEX sqlite_autoindex_bookings_1 \(id=\?\)/);
+    expect(steps).toMatch(/SEARCH activities USING INDEX activities_person_time_idx \(person_id=\?\)/);
+    expect(steps).toMatch(/SEARCH opportunities USING INDEX opportunities_person_status_idx \(person_id=\? AND status=\?\)/);
+    // Only the JSON list of ids and the five recent activities are walked.
+    expect(steps.match(/^SCAN .*/gm)?.filter((s) => !/json_each|SCAN recent/.test(s)) ?? []).toEqual([]);
+  });
+});
