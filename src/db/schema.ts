@@ -274,8 +274,6 @@ export const bookings = sqliteTable(
     hostMessage: text('host_message'),
     icsUid: text('ics_uid').notNull(),
     icsSequence: integer('ics_sequence').notNull().default(0),
-    /** SHA-256 of the manage token; moves to the newest occurrence of the series. */
-    manageTokenHash: text('manage_token_hash'),
     briefingSentAt: integer('briefing_sent_at'),
     calendarEventId: text('calendar_event_id'),
     calendarStatus: text('calendar_status'),
@@ -293,8 +291,6 @@ export const bookings = sqliteTable(
     // tabs (scope all): status + start order, id as the keyset tiebreak; the briefing sweep's
     // one-hour range of confirmed bookings
     index('bookings_status_start_idx').on(t.status, t.startAt, t.id),
-    // manage page: look a token up by its hash
-    uniqueIndex('bookings_manage_token_unique').on(t.manageTokenHash),
     // series history (reschedules)
     index('bookings_series_idx').on(t.seriesId),
     // group: the occurrence of a page at a start
@@ -343,7 +339,7 @@ export const hostClaims = sqliteTable(
   ],
 );
 
-/** Group pages: one row per booker of an occurrence, each with its own manage token. */
+/** Group pages: one row per booker of an occurrence, each with manage tokens of their own. */
 export const bookingAttendees = sqliteTable(
   'booking_attendees',
   {
@@ -359,14 +355,34 @@ export const bookingAttendees = sqliteTable(
     answers: text('answers', { mode: 'json' }).$type<Record<string, string | boolean>>().notNull().default({}),
     personId: integer('person_id').references(() => persons.id),
     status: text('status', { enum: ['confirmed', 'cancelled'] }).notNull().default('confirmed'),
-    manageTokenHash: text('manage_token_hash'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
     // an occurrence's attendees
     index('booking_attendees_booking_idx').on(t.bookingId),
-    // manage page for a group seat
-    uniqueIndex('booking_attendees_token_unique').on(t.manageTokenHash),
+  ],
+);
+
+/**
+ * Bookers' manage links, as SHA-256 hashes of their tokens only. A token belongs to a series
+ * (so it keeps working across reschedules) or to a group seat. Every booker email that offers
+ * the link carries a token of its own; regenerating the link deletes every token of the series
+ * or seat, so the old links die at once.
+ */
+export const manageTokens = sqliteTable(
+  'manage_tokens',
+  {
+    hash: text('hash').primaryKey(),
+    seriesId: text('series_id').references(() => bookingSeries.id),
+    attendeeId: text('attendee_id').references(() => bookingAttendees.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    check('manage_tokens_owner_check', sql`(${t.seriesId} IS NULL) <> (${t.attendeeId} IS NULL)`),
+    // regenerate: every token of a series
+    index('manage_tokens_series_idx').on(t.seriesId),
+    // regenerate: every token of a group seat
+    index('manage_tokens_attendee_idx').on(t.attendeeId),
   ],
 );
 

@@ -30,6 +30,15 @@ export function sqlLiteral(v: Value): string {
   return `'${v.replace(/'/g, "''")}'`;
 }
 
+/** A random manage token's hash for a series or seat, once however often the seed runs. */
+async function seedToken(column: 'series_id' | 'attendee_id', owner: string, createdAt: number): Promise<string> {
+  const hash = await hashToken(newManageToken());
+  return (
+    `INSERT INTO manage_tokens (hash, ${column}, created_at) SELECT ${sqlLiteral(hash)}, ${sqlLiteral(owner)}, ${createdAt} ` +
+    `WHERE NOT EXISTS (SELECT 1 FROM manage_tokens WHERE ${column} = ${sqlLiteral(owner)});`
+  );
+}
+
 function insert(table: string, row: Record<string, Value>): string {
   const cols = Object.keys(row);
   return `INSERT OR IGNORE INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols
@@ -191,13 +200,15 @@ export async function seedStatements(opts: { environment: string | undefined; no
         cancelled_by: b.cancel?.by ?? null,
         ics_uid: uid,
         ics_sequence: b.seq ?? (b.status === 'cancelled' ? 1 : 0),
-        manage_token_hash: hasToken && attendees.length === 0 ? await hashToken(newManageToken()) : null,
         email_status: 'sent',
         email_attempts: 1,
         created_at: createdAt,
         updated_at: createdAt,
       }),
     );
+    // The newest occurrence of each series gets a manage link (nobody knows it: seeded bookers
+    // manage nothing), group bookers one each.
+    if (hasToken && attendees.length === 0) out.push(await seedToken('series_id', b.series, createdAt));
     for (const h of b.hosts) {
       out.push(insert('booking_hosts', { booking_id: b.id, user_id: h }));
       // Not OR IGNORE: the overlap trigger would abort a re-run on the existing claim itself.
@@ -222,10 +233,10 @@ export async function seedStatements(opts: { environment: string | undefined; no
           answers: '{}',
           person_id: a.id,
           status: 'confirmed',
-          manage_token_hash: await hashToken(newManageToken()),
           created_at: createdAt,
         }),
       );
+      out.push(await seedToken('attendee_id', `${b.id}-a${i + 1}`, createdAt));
     }
   }
   return out;

@@ -9,7 +9,7 @@ import { listBookings } from '../db/booking-list';
 import { d1Statement } from '../db/batch';
 import { withinScope, type Permission } from '../domain/permissions';
 import { TABS, decodeCursor, tabOf } from '../domain/tabs';
-import { hashToken, newManageToken } from '../domain/tokens';
+import { issueManageToken, revokeManageTokens } from '../db/manage-tokens';
 import { forbidden, invalidState, notFound, validationFailed } from '../http/errors';
 import { isoInstant, textIdParam } from '../http/schemas';
 import { validate } from '../http/validate';
@@ -105,15 +105,13 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .post('/:id/manage-link', validate('param', textIdParam), async (c) => {
     const record = await authorizeBooking(c, c.req.valid('param').id, 'edit');
-    // The token lives on the newest occurrence of a series; group seats each have their own.
-    if (!record.booking.manageTokenHash) throw invalidState('This occurrence has no manage link of its own');
-    const token = newManageToken();
+    // Group bookers each hold their own links; an occurrence has none to hand out.
+    if (record.page.strategy === 'group') throw invalidState('This occurrence has no manage link of its own');
     const db = getDb(c.env.DB);
-    const result = await db
-      .update(bookings)
-      .set({ manageTokenHash: await hashToken(token), updatedAt: c.get('now').getTime() })
-      .where(and(eq(bookings.id, record.booking.id), eq(bookings.manageTokenHash, record.booking.manageTokenHash)));
-    if ((result.meta.changes ?? 0) !== 1) throw invalidState('The manage link changed meanwhile; try again');
+    const owner = { seriesId: record.booking.seriesId };
+    const { token, statement } = await issueManageToken(db, owner, c.get('now').getTime());
+    // One batch: every earlier link of the series dies as the new one is born.
+    await db.batch([revokeManageTokens(db, owner), statement]);
     return c.json({ manageUrl: manageUrlFor(c.env, record.page.slug, token) });
   })
   .post('/:id/attendance', validate('param', textIdParam), validate('json', attendanceBody), async (c) => {

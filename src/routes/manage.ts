@@ -3,9 +3,10 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { bookingAttendees, bookings, users } from '../db/schema';
+import { bookingAttendees, users } from '../db/schema';
 import { buildInvite } from '../email/ics';
 import { bookingJson, loadBookingRecord, seatBooker, type BookingRecord } from '../db/bookings';
+import { findByTokenHash } from '../db/manage-tokens';
 import { MANAGE_TOKEN_PATTERN, hashToken } from '../domain/tokens';
 import { notFound, invalidState } from '../http/errors';
 import { isoInstant } from '../http/schemas';
@@ -21,21 +22,16 @@ const rescheduleBody = z.strictObject({ start: isoInstant });
 export type ManagedBooking = { record: BookingRecord; attendee: typeof bookingAttendees.$inferSelect | null };
 
 /**
- * Resolves a manage token: the booking holding its hash, or the group seat. Unknown,
+ * Resolves a manage token: the newest occurrence of its series, or the group seat. Unknown,
  * malformed and regenerated tokens all end in the same 404.
  */
 export async function resolveManageToken(c: Context<AppEnv>, token: string): Promise<ManagedBooking> {
   if (!MANAGE_TOKEN_PATTERN.test(token)) throw notFound('Booking not found');
-  const hash = await hashToken(token);
   const db = getDb(c.env.DB);
-  const [[booking], [attendee]] = await db.batch([
-    db.select({ id: bookings.id }).from(bookings).where(eq(bookings.manageTokenHash, hash)),
-    db.select().from(bookingAttendees).where(eq(bookingAttendees.manageTokenHash, hash)),
-  ]);
-  const id = booking?.id ?? attendee?.bookingId;
-  const record = id ? await loadBookingRecord(db, id) : undefined;
-  if (!record) throw notFound('Booking not found');
-  return { record, attendee: attendee ?? null };
+  const found = await findByTokenHash(db, await hashToken(token));
+  const record = found ? await loadBookingRecord(db, found.bookingId) : undefined;
+  if (!found || !record) throw notFound('Booking not found');
+  return { record, attendee: found.attendee };
 }
 
 export function manageJson({ record, attendee }: ManagedBooking) {

@@ -29,6 +29,7 @@ import { buildInvite, type InviteMethod } from '../email/ics';
 import { isHttpUrl, renderEmail, type EmailBooking, type EmailKind } from '../email/templates';
 import { queueEmail, type OutboxEmail } from '../email/outbox';
 import { googleCalendar } from '../calendar/google';
+import { issueManageToken, storeManageToken, type TokenOwner } from '../db/manage-tokens';
 import type { CalendarFollowUp } from '../calendar/sync';
 import { availability } from './availability';
 
@@ -193,7 +194,7 @@ function upsertPerson(db: Db, booker: Pick<Booker, 'email' | 'name' | 'phone'>, 
 
 const personIdByEmail = (email: string) => sql`(SELECT id FROM persons WHERE email = ${email})`;
 
-/** A group booker's seat, holding their own manage token. */
+/** A group booker's seat. */
 function seatInsert(db: Db, id: string, bookingId: string, job: BookJob) {
   const b = job.booker;
   return db.insert(bookingAttendees).values({
@@ -206,10 +207,15 @@ function seatInsert(db: Db, id: string, bookingId: string, job: BookJob) {
     notes: b.notes,
     answers: b.answers,
     personId: personIdByEmail(b.email) as unknown as number,
-    manageTokenHash: job.tokenHash,
     createdAt: job.now,
   });
 }
+
+/** A group booker's seat with the manage token the booking request made for them. */
+const seatStatements = (db: Db, id: string, bookingId: string, job: BookJob) => [
+  seatInsert(db, id, bookingId, job),
+  storeManageToken(db, job.tokenHash, { attendeeId: id }, job.now),
+];
 
 function claimStatements(db: Db, bookingId: string, hostIds: number[], start: number, end: number) {
   return [
@@ -269,7 +275,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     statements.push(
       // The capacity CHECK aborts the batch if this seat does not exist any more.
       db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} + 1`, updatedAt: job.now }).where(eq(bookings.id, occurrence.id)),
-      seatInsert(db, attendeeId, occurrence.id, job),
+      ...seatStatements(db, attendeeId, occurrence.id, job),
       db.insert(activities).values({ personId: personIdByEmail(b.email) as unknown as number, kind: 'meeting_booked', summary: `Registered for ${page.title}`, bookingId: occurrence.id, occurredAt: job.now }),
     );
     const ctx = { page, occurrence, bookingId: occurrence.id, primary: hosts[0], hosts };
@@ -335,6 +341,8 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   occurrence.meetingUrl = calendarFields.meetingUrl;
   statements.push(
     db.insert(bookingSeries).values({ id: seriesId, pageId: page.id, icsUid, createdAt: job.now }),
+    // A group booker's link opens their seat; anyone else's the series.
+    ...(isGroup ? [] : [storeManageToken(db, job.tokenHash, { seriesId }, job.now)]),
     db.insert(bookings).values({
       id: bookingId,
       seriesId,
@@ -351,7 +359,6 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
       personId: personIdByEmail(b.email) as unknown as number,
       attendeeCount: 1,
       capacity: isGroup ? page.groupCapacity! : 1,
-      manageTokenHash: isGroup ? null : job.tokenHash,
       ...calendarFields,
       emailStatus: 'pending',
       createdAt: job.now,
@@ -363,9 +370,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   let attendeeId: string | undefined;
   if (isGroup) {
     attendeeId = crypto.randomUUID();
-    statements.push(
-      seatInsert(db, attendeeId, bookingId, job),
-    );
+    statements.push(...seatStatements(db, attendeeId, bookingId, job));
   }
   const ctx = { page, occurrence, bookingId, primary: hosts[0], hosts };
   queue(emailFor('booking_confirmation', ctx, b, { manageUrl: job.manageUrl, ics: 'REQUEST', now: job.now }));
@@ -377,14 +382,14 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   return failure ?? { ok: true, bookingId, attendeeId, outboxIds };
 }
 
-/** Bookers of an occurrence: the attendee rows of a group, else the booking's own booker. */
-async function bookersOf(db: Db, booking: Booking) {
+/** Bookers of an occurrence (the attendee rows of a group, else the booking's own booker), each with what their manage link opens. */
+async function bookersOf(db: Db, booking: Booking): Promise<{ name: string; email: string; timezone: string | null; owner: TokenOwner }[]> {
   const attendees = await db
     .select()
     .from(bookingAttendees)
     .where(and(eq(bookingAttendees.bookingId, booking.id), eq(bookingAttendees.status, 'confirmed')));
-  if (attendees.length) return attendees.map((a) => ({ name: a.name, email: a.email, timezone: a.timezone }));
-  return [{ name: booking.bookerName, email: booking.bookerEmail, timezone: booking.bookerTimezone }];
+  if (attendees.length) return attendees.map((a) => ({ name: a.name, email: a.email, timezone: a.timezone, owner: { attendeeId: a.id } }));
+  return [{ name: booking.bookerName, email: booking.bookerEmail, timezone: booking.bookerTimezone, owner: { seriesId: booking.seriesId } }];
 }
 
 async function loadChangeable(db: Db, bookingId: string, now: number) {
@@ -430,7 +435,7 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   const occurrence = { ...booking, ...calendarFields, startAt: job.start, endAt: end, icsSequence: booking.icsSequence + 1 };
   const statements: BatchItem<'sqlite'>[] = [
     // The status trigger aborts the batch if someone else changed this booking meanwhile.
-    db.update(bookings).set({ status: 'rescheduled', manageTokenHash: null, updatedAt: job.now }).where(eq(bookings.id, booking.id)),
+    db.update(bookings).set({ status: 'rescheduled', updatedAt: job.now }).where(eq(bookings.id, booking.id)),
     db.delete(hostClaims).where(eq(hostClaims.bookingId, booking.id)),
     db.insert(bookings).values({
       ...booking,
@@ -458,10 +463,14 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   const ctx = { page, occurrence, bookingId: newId, primary: hosts[0], hosts };
   const bookers = await bookersOf(db, booking);
   for (const booker of bookers) {
+    // Every booker email offers the manage link: a fresh token of the series (or seat).
+    const link = await issueManageToken(db, booker.owner, job.now);
+    statements.push(link.statement);
+    const manageUrl = manageUrlFor(env, page.slug, link.token);
     const e =
       job.by === 'host'
-        ? emailFor('host_rescheduled', ctx, booker, { message: job.message, ics: 'REQUEST', now: job.now })
-        : emailFor('booking_confirmation', ctx, booker, { ics: 'REQUEST', now: job.now });
+        ? emailFor('host_rescheduled', ctx, booker, { message: job.message, manageUrl, ics: 'REQUEST', now: job.now })
+        : emailFor('booking_confirmation', ctx, booker, { manageUrl, ics: 'REQUEST', now: job.now });
     const q = queueEmail(db, e, job.now);
     outboxIds.push(q.id);
     statements.push(q.statement);
@@ -593,7 +602,6 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
       ...seatBooker(attendee),
       personId: attendee.personId,
       attendeeCount: 1,
-      manageTokenHash: null,
       ...(meet?.fields ?? { meetingUrl: from.meetingUrl, calendarEventId: null, calendarStatus: null, calendarError: null }),
       briefingSentAt: null,
       attendance: null,
@@ -621,8 +629,14 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
     statements.push(db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, from.id)));
   }
   const outboxIds: string[] = [];
+  const link = await issueManageToken(db, { attendeeId: attendee.id }, job.now);
+  statements.push(link.statement);
   for (const e of [
-    emailFor('booking_confirmation', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, attendee, { ics: 'REQUEST', now: job.now }),
+    emailFor('booking_confirmation', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, attendee, {
+      manageUrl: manageUrlFor(env, page.slug, link.token),
+      ics: 'REQUEST',
+      now: job.now,
+    }),
     emailFor('cancellation_booker', { page, occurrence: left, bookingId: from.id, primary: hosts[0], hosts }, attendee, { reason: 'Moved to another time', ics: 'CANCEL', now: job.now }),
     emailFor('booker_rescheduled', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, { ...hosts[0], timezone: null }, { bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
   ]) {

@@ -139,6 +139,61 @@ describe('group seats move on their own', () => {
   });
 });
 
+describe('every booker email offers the manage link', () => {
+  /** The manage link in the newest email of that kind to that address for the booking. */
+  async function linkIn(bookingId: string, kind: string, to: string) {
+    const row = await env.DB.prepare('SELECT text_body FROM email_outbox WHERE booking_id = ? AND kind = ? AND to_address = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
+      .bind(bookingId, kind, to)
+      .first<{ text_body: string }>();
+    const m = row!.text_body.match(/\/b\/[a-z0-9-]+\/manage\/([A-Za-z0-9_-]{43})/);
+    expect(m, row!.text_body).not.toBeNull();
+    return m![1];
+  }
+
+  it('a host’s new time comes with a working link; the first one keeps working; regenerating kills both', async () => {
+    const first = await newBooking('rosa-demo', '2027-01-12T14:00:00Z', 'links@example.org');
+    const rep2 = await login('rep2@example.com');
+    const res = await call(`/api/bookings/${first.booking.id}/reschedule`, { token: rep2, body: { start: '2027-01-12T15:30:00Z' }, now });
+    expect(res.status).toBe(200);
+    const moved = (await json(res)).booking;
+    const second = await linkIn(moved.id, 'host_rescheduled', 'links@example.org');
+    expect(second).not.toBe(first.token);
+    for (const token of [first.token, second]) expect((await json(await manage(token))).booking).toMatchObject({ id: moved.id, start: '2027-01-12T15:30:00.000Z' });
+    // The booker moves it again from the second link: that confirmation brings a third.
+    const again = await manage(second, 'reschedule', { start: '2027-01-12T16:15:00Z' });
+    expect(again.status).toBe(200);
+    const latest = (await json(again)).booking;
+    const third = await linkIn(latest.id, 'booking_confirmation', 'links@example.org');
+    expect((await manage(third)).status).toBe(200);
+    // Only hashes are stored.
+    const stored = await env.DB.prepare('SELECT hash FROM manage_tokens WHERE series_id = ?').bind(first.booking.seriesId).all<{ hash: string }>();
+    expect(stored.results).toHaveLength(3);
+    for (const { hash } of stored.results) expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    // The host hands out a new link: every earlier one is dead at once.
+    const fresh = ((await json(await call(`/api/bookings/${latest.id}/manage-link`, { token: rep2, body: {}, now }))).manageUrl as string).split('/').pop()!;
+    for (const token of [first.token, second, third]) expect((await manage(token)).status).toBe(404);
+    expect((await manage(fresh)).status).toBe(200);
+  });
+
+  it('group: a host’s new time gives each booker a link to their own seat; a seat’s move brings one too', async () => {
+    const a = await newBooking('west-webinar', '2027-01-13T15:00:00Z', 'links-a@example.org');
+    const b = await newBooking('west-webinar', '2027-01-13T15:00:00Z', 'links-b@example.org');
+    const res = await call(`/api/bookings/${a.booking.id}/reschedule`, { token: await login('rep2@example.com'), body: { start: '2027-01-13T17:00:00Z' }, now });
+    expect(res.status).toBe(200);
+    const occurrence = (await json(res)).booking;
+    const linkA = await linkIn(occurrence.id, 'host_rescheduled', 'links-a@example.org');
+    const linkB = await linkIn(occurrence.id, 'host_rescheduled', 'links-b@example.org');
+    expect((await json(await manage(linkA))).booking.bookerEmail).toBe('links-a@example.org');
+    expect((await json(await manage(linkB))).booking.bookerEmail).toBe('links-b@example.org');
+    // b moves their seat; the confirmation of the new time carries a link to b's seat.
+    const moved = await manage(b.token, 'reschedule', { start: '2027-01-13T19:00:00Z' });
+    expect(moved.status).toBe(200);
+    const linkAfterMove = await linkIn((await json(moved)).booking.id, 'booking_confirmation', 'links-b@example.org');
+    expect((await json(await manage(linkAfterMove))).booking).toMatchObject({ bookerEmail: 'links-b@example.org', start: '2027-01-13T19:00:00.000Z' });
+    expect((await json(await manage(linkB))).booking.start).toBe('2027-01-13T19:00:00.000Z');
+  });
+});
+
 describe('invite download', () => {
   it('serves the booking as an .ics REQUEST with its UID and sequence', async () => {
     const { token, booking } = await newBooking('rosa-demo', '2027-01-08T14:00:00Z');

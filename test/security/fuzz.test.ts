@@ -8,9 +8,9 @@ beforeAll(() => seed(new Date(NOW)));
 
 /** Row counts and a checksum of every mutable table: equal before and after means nothing changed. */
 async function fingerprint(): Promise<string> {
-  const tables = ['bookings', 'booking_attendees', 'host_claims', 'email_outbox', 'persons', 'activities', 'scheduling_pages', 'page_hosts', 'availability_rules', 'availability_overrides', 'users', 'round_robin_cursors'];
+  const tables = ['bookings', 'booking_attendees', 'manage_tokens', 'host_claims', 'email_outbox', 'persons', 'activities', 'scheduling_pages', 'page_hosts', 'availability_rules', 'availability_overrides', 'users', 'round_robin_cursors'];
   const parts = await env.DB.batch(tables.map((t) => env.DB.prepare(`SELECT COUNT(*) n, TOTAL(LENGTH(CAST(${t}.rowid AS TEXT))) s FROM ${t}`)));
-  const statuses = await env.DB.prepare("SELECT GROUP_CONCAT(id || ':' || status || ':' || COALESCE(attendance, '') || ':' || COALESCE(manage_token_hash, ''), ',') g FROM (SELECT * FROM bookings ORDER BY id)").first<{ g: string }>();
+  const statuses = await env.DB.prepare("SELECT GROUP_CONCAT(id || ':' || status || ':' || COALESCE(attendance, '') || ':' || COALESCE((SELECT GROUP_CONCAT(hash) FROM manage_tokens t WHERE t.series_id = b.series_id), ''), ',') g FROM (SELECT * FROM bookings ORDER BY id) AS b").first<{ g: string }>();
   const pages = await env.DB.prepare("SELECT GROUP_CONCAT(slug || ':' || title || ':' || active || ':' || briefing_enabled, ',') g FROM scheduling_pages").first<{ g: string }>();
   return JSON.stringify([parts.map((p) => p.results[0]), statuses, pages]);
 }

@@ -36,7 +36,7 @@ describe('POST /api/public/pages/:slug/bookings', () => {
     expect(kinds.results.map((r) => r.kind)).toEqual(['booking_confirmation', 'booking_host_notification']);
     // Only the hash of the manage token is stored.
     const token = manageUrl.split('/').pop();
-    const stored = await env.DB.prepare('SELECT manage_token_hash h FROM bookings WHERE id = ?').bind(booking.id).first<{ h: string }>();
+    const stored = await env.DB.prepare('SELECT hash h FROM manage_tokens WHERE series_id = ?').bind(booking.seriesId).first<{ h: string }>();
     expect(stored!.h).toMatch(/^[0-9a-f]{64}$/);
     expect(stored!.h).not.toContain(token);
   });
