@@ -14,7 +14,12 @@ export type ListQuery = {
   pageId?: number;
   hostId?: number;
   now: number;
+  /** Search candidates from the trigram index, when the term is selective (see listBookings). */
+  candidateIds?: string[];
 };
+
+/** Up to this many candidates, a search sorts just those; beyond, matches are dense enough that walking the tab finds a page at once. */
+const MAX_SEARCH_CANDIDATES = 1_000;
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
@@ -25,37 +30,44 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%
  */
 function tabPage(user: SessionUser, q: ListQuery) {
   const rule = TAB_RULES[q.tab];
-  const conditions: (SQL | undefined)[] = [eq(bookings.status, rule.status), bookingScopeCondition(user, user.permissions.view)];
-  if (rule.time === 'future') conditions.push(gt(bookings.startAt, q.now));
-  if (rule.time === 'past') conditions.push(lte(bookings.startAt, q.now));
+  // A selective search takes its candidates from the trigram index and sorts just those: the
+  // unary `+` keeps SQLite from walking the whole tab on bookings_status_start_idx instead.
+  const searching = q.candidateIds !== undefined;
+  const status: SQL = searching ? sql`+${bookings.status}` : sql`${bookings.status}`;
+  const startAt: SQL = searching ? sql`+${bookings.startAt}` : sql`${bookings.startAt}`;
+  const conditions: (SQL | undefined)[] = [eq(status, rule.status), bookingScopeCondition(user, user.permissions.view)];
+  if (rule.time === 'future') conditions.push(gt(startAt, q.now));
+  if (rule.time === 'past') conditions.push(lte(startAt, q.now));
   if (q.pageId !== undefined) conditions.push(eq(bookings.pageId, q.pageId));
   if (q.hostId !== undefined) {
     conditions.push(sql`EXISTS (SELECT 1 FROM booking_hosts fh WHERE fh.booking_id = "bookings"."id" AND fh.user_id = ${q.hostId})`);
   }
   if (q.q) {
+    // The candidates are a superset; the exact, escaped match keeps only true hits.
+    if (q.candidateIds) conditions.push(inArray(bookings.id, sql`(SELECT value FROM json_each(${JSON.stringify(q.candidateIds)}))`));
     const p = likePattern(q.q);
     conditions.push(
       sql`(${bookings.bookerName} LIKE ${p} ESCAPE '\\' OR ${bookings.bookerEmail} LIKE ${p} ESCAPE '\\' OR ${persons.name} LIKE ${p} ESCAPE '\\')`,
     );
   }
   if (q.cursor) {
-    const { startAt, id } = q.cursor;
+    const { startAt: at, id } = q.cursor;
     conditions.push(
       rule.order === 'asc'
-        ? or(gt(bookings.startAt, startAt), and(eq(bookings.startAt, startAt), gt(bookings.id, id)))
-        : or(lt(bookings.startAt, startAt), and(eq(bookings.startAt, startAt), lt(bookings.id, id))),
+        ? or(gt(startAt, at), and(eq(startAt, at), gt(bookings.id, id)))
+        : or(lt(startAt, at), and(eq(startAt, at), lt(bookings.id, id))),
     );
   }
-  const order = rule.order === 'asc' ? [asc(bookings.startAt), asc(bookings.id)] : [desc(bookings.startAt), desc(bookings.id)];
+  const order = rule.order === 'asc' ? [asc(startAt), asc(bookings.id)] : [desc(startAt), desc(bookings.id)];
   return { where: and(...conditions), order };
 }
 
 export type ListedBooking = BookingRecord & { personName: string | null; personEmail: string | null };
 
-/** One page of a tab with everything its rows show, in one D1 round trip. */
-export async function listBookings(db: Db, user: SessionUser, q: ListQuery): Promise<{ rows: ListedBooking[]; nextCursor: string | null }> {
+/** The rows of one page of a tab (one more than the limit, to know whether another follows). */
+export function tabRowsQuery(db: Db, user: SessionUser, q: ListQuery) {
   const { where, order } = tabPage(user, q);
-  const rowsQuery = db
+  return db
     .select({
       booking: bookings,
       page: bookingPageFields,
@@ -68,6 +80,28 @@ export async function listBookings(db: Db, user: SessionUser, q: ListQuery): Pro
     .where(where)
     .orderBy(...order)
     .limit(q.limit + 1);
+}
+
+/** One page of a tab with everything its rows show, in one D1 round trip. */
+/**
+ * Bookings whose booker text holds the term, from the trigram index (booking_search, migration
+ * 0005), or undefined when the term is too short for trigrams or too common to be worth it.
+ * The pattern is unescaped (an ESCAPE clause keeps FTS5 off its index), so `%` and `_` widen
+ * the candidates; the exact match on the rows narrows them again.
+ */
+export const searchCandidatesQuery = (term: string) =>
+  sql`SELECT booking_id FROM booking_search WHERE booker LIKE ${`%${term}%`} LIMIT ${MAX_SEARCH_CANDIDATES + 1}`;
+
+async function searchCandidates(db: Db, term: string): Promise<string[] | undefined> {
+  if (term.length < 3) return undefined;
+  const rows = await db.all<{ booking_id: string }>(searchCandidatesQuery(term));
+  return rows.length > MAX_SEARCH_CANDIDATES ? undefined : rows.map((r) => r.booking_id);
+}
+
+export async function listBookings(db: Db, user: SessionUser, query: ListQuery): Promise<{ rows: ListedBooking[]; nextCursor: string | null }> {
+  const q = query.q ? { ...query, candidateIds: await searchCandidates(db, query.q) } : query;
+  const { where, order } = tabPage(user, q);
+  const rowsQuery = tabRowsQuery(db, user, q);
   // The same page of ids as a subquery, so the hosts come in the same batch.
   const pageIds = db
     .select({ id: bookings.id })

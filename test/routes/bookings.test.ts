@@ -57,6 +57,46 @@ describe('GET /api/bookings', () => {
     expect(wildcard.bookings).toEqual([]);
   });
 
+  it('search finds substrings of the booker’s name, email or CRM name, new bookings included, scope kept', async () => {
+    const ids = async (user: string, q: string, tab = 'upcoming') =>
+      (await json(await api(user, `/api/bookings?tab=${tab}&q=${encodeURIComponent(q)}`))).bookings.map((b: { id: string }) => b.id).sort();
+    const { booking } = await newBooking('rosa-demo', '2026-12-21T14:00:00Z', { name: 'Zed Quinlan', email: 'zed.q@umbrella-corp.test' });
+    // Indexed as it is inserted: by name or a piece of the email, in any case.
+    expect(await ids('admin@example.com', 'QUINL')).toEqual([booking.id]);
+    expect(await ids('admin@example.com', 'umbrella-co')).toEqual([booking.id]);
+    // Short terms still work (no trigram to look up: the tab is filtered directly).
+    expect(await ids('admin@example.com', 'ed')).toContain(booking.id);
+    // Wildcards are literal: nobody's name holds "n_m" or "%".
+    expect(await ids('admin@example.com', 'n_m')).toEqual([]);
+    expect(await ids('admin@example.com', 'quin%')).toEqual([]);
+    // Search never widens scope: rep1 does not see rep2's booking.
+    expect(await ids('rep1@example.com', 'quinlan')).toEqual([]);
+    expect(await ids('rep2@example.com', 'quinlan')).toEqual([booking.id]);
+  });
+
+  it('a search matching over a thousand bookings pages through them in order all the same', async () => {
+    const created = Date.parse('2026-11-01T00:00:00Z');
+    const statements = [];
+    for (let i = 0; i < 1_005; i++) {
+      const id = `dense-${String(i).padStart(4, '0')}`;
+      const start = Date.parse('2027-03-01T00:00:00Z') + i * 3_600_000;
+      statements.push(
+        env.DB.prepare('INSERT INTO booking_series (id, page_id, ics_uid, created_at) VALUES (?, 2, ?, ?)').bind(id, `${id}@x`, created),
+        env.DB.prepare(
+          `INSERT INTO bookings (id, series_id, page_id, host_id, status, start_at, end_at, timezone, booker_name, booker_email, location_type, ics_uid, created_at, updated_at)
+           VALUES (?, ?, 2, 4, 'confirmed', ?, ?, 'UTC', 'Dense Booker', ?, 'zoom', ?, ?, ?)`,
+        ).bind(id, id, start, start + 60_000, `${id}@dense-bulk.test`, `${id}@x`, created, created),
+      );
+    }
+    await env.DB.batch(statements);
+    const first = await json(await api('admin@example.com', '/api/bookings?tab=upcoming&limit=25&q=dense-bulk'));
+    expect(first.bookings.map((b: { id: string }) => b.id)).toEqual(Array.from({ length: 25 }, (_, i) => `dense-${String(i).padStart(4, '0')}`));
+    const second = await json(await api('admin@example.com', `/api/bookings?tab=upcoming&limit=25&q=dense-bulk&cursor=${encodeURIComponent(first.nextCursor)}`));
+    expect(second.bookings[0].id).toBe('dense-0025');
+    // A selective term among them still finds its one booking.
+    expect((await json(await api('admin@example.com', '/api/bookings?tab=upcoming&q=dense-1004'))).bookings.map((b: { id: string }) => b.id)).toEqual(['dense-1004']);
+  });
+
   it('the Bookings page filters by page and host with choices from the viewer’s scope', async () => {
     const cookie = { cookie: `session=${await login('admin@example.com')}` };
     const html = await (await call('/app/bookings?tab=upcoming&hostId=6', { headers: cookie, now })).text();
