@@ -1,23 +1,41 @@
 /**
  * What the 5-minute Cron Trigger does, in order: queue the briefings that are due, deliver the
- * outbox (those briefings included, then retries), and forget expired sessions.
+ * outbox (those briefings included, then retries), and forget expired sessions. Each step runs
+ * even when an earlier one failed — a briefing query that breaks must not hold back the retry
+ * of a booker's confirmation — and the run reports every failure at the end.
  */
 import type { Bindings } from './env';
 import { sweepBriefings } from './briefing/sweep';
 import { sweepOutbox } from './email/delivery';
 import { pruneExpiredSessions } from './http/session';
 
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
 export async function runScheduledSweeps(env: Bindings, now: Date) {
-  let started = performance.now();
-  const briefed = await sweepBriefings(env, now.getTime());
-  const briefingMs = performance.now() - started;
-  started = performance.now();
-  const outboxAttempted = await sweepOutbox(env, now.getTime());
-  const outboxMs = performance.now() - started;
-  const sessionsPruned = await pruneExpiredSessions(env);
-  const round = (ms: number) => Math.round(ms * 10) / 10;
+  const failed: string[] = [];
+  async function step<T>(name: string, run: () => Promise<T>, fallback: T): Promise<{ value: T; ms: number }> {
+    const started = performance.now();
+    try {
+      return { value: await run(), ms: performance.now() - started };
+    } catch (error) {
+      console.error(JSON.stringify({ event: 'scheduled_step_failed', step: name, error: String((error as Error)?.message ?? error) }));
+      failed.push(name);
+      return { value: fallback, ms: performance.now() - started };
+    }
+  }
+  const briefing = await step('briefings', () => sweepBriefings(env, now.getTime()), 0);
+  const outbox = await step('outbox', () => sweepOutbox(env, now.getTime()), 0);
+  const sessions = await step('sessions', () => pruneExpiredSessions(env), 0);
   // One structured line per run: what the sweep did and how long each part took.
-  const stats = { event: 'scheduled_sweep', briefed, briefingMs: round(briefingMs), outboxAttempted, outboxMs: round(outboxMs), sessionsPruned };
+  const stats = {
+    event: 'scheduled_sweep',
+    briefed: briefing.value,
+    briefingMs: round(briefing.ms),
+    outboxAttempted: outbox.value,
+    outboxMs: round(outbox.ms),
+    sessionsPruned: sessions.value,
+    failed,
+  };
   console.log(JSON.stringify(stats));
   return stats;
 }
