@@ -217,6 +217,15 @@ const seatStatements = (db: Db, id: string, bookingId: string, job: BookJob) => 
   storeManageToken(db, job.tokenHash, { attendeeId: id }, job.now),
 ];
 
+/** Adds each email's outbox insert to the change's batch (one commit) and returns their ids for the send after it. */
+function queueInto(db: Db, statements: BatchItem<'sqlite'>[], emails: OutboxEmail[], now: number): string[] {
+  return emails.map((e) => {
+    const q = queueEmail(db, e, now);
+    statements.push(q.statement);
+    return q.id;
+  });
+}
+
 function claimStatements(db: Db, bookingId: string, hostIds: number[], start: number, end: number) {
   return [
     ...hostIds.map((userId) => db.insert(bookingHosts).values({ bookingId, userId })),
@@ -262,9 +271,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   const statements: BatchItem<'sqlite'>[] = [upsertPerson(db, b, job.now)];
   const outboxIds: string[] = [];
   const queue = (e: OutboxEmail) => {
-    const q = queueEmail(db, e, job.now);
-    outboxIds.push(q.id);
-    statements.push(q.statement);
+    outboxIds.push(...queueInto(db, statements, [e], job.now));
   };
 
   // Group: join the occurrence at this start when there is one.
@@ -471,9 +478,7 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
       job.by === 'host'
         ? emailFor('host_rescheduled', ctx, booker, { message: job.message, manageUrl, ics: 'REQUEST', now: job.now })
         : emailFor('booking_confirmation', ctx, booker, { manageUrl, ics: 'REQUEST', now: job.now });
-    const q = queueEmail(db, e, job.now);
-    outboxIds.push(q.id);
-    statements.push(q.statement);
+    outboxIds.push(...queueInto(db, statements, [e], job.now));
   }
   if (job.by === 'booker') {
     const aboutBooker = { bookerName: booking.bookerName, bookerEmail: booking.bookerEmail, now: job.now };
@@ -487,11 +492,7 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
           }),
         ]
       : hosts.map((host) => emailFor('booker_rescheduled', ctx, { ...host, timezone: null }, aboutBooker));
-    for (const e of hostEmails) {
-      const q = queueEmail(db, e, job.now);
-      outboxIds.push(q.id);
-      statements.push(q.statement);
-    }
+    outboxIds.push(...queueInto(db, statements, hostEmails, job.now));
   }
   const failure = await commit(db, statements);
   if (failure) {
@@ -519,7 +520,6 @@ async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
       .where(eq(bookings.id, booking.id)),
     db.delete(hostClaims).where(eq(hostClaims.bookingId, booking.id)),
   ];
-  const outboxIds: string[] = [];
   const ctx = { page, occurrence, bookingId: booking.id, primary: hosts[0], hosts };
   const emails: OutboxEmail[] = (await bookersOf(db, booking)).map((booker) =>
     emailFor('cancellation_booker', ctx, booker, { reason: job.reason, ics: 'CANCEL', now: job.now }),
@@ -527,11 +527,7 @@ async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
   for (const host of hosts) {
     emails.push(emailFor('cancellation_host', ctx, { ...host, timezone: null }, { reason: job.reason, bookerName: booking.bookerName, bookerEmail: booking.bookerEmail, now: job.now }));
   }
-  for (const e of emails) {
-    const q = queueEmail(db, e, job.now);
-    outboxIds.push(q.id);
-    statements.push(q.statement);
-  }
+  const outboxIds = queueInto(db, statements, emails, job.now);
   const failure = await commit(db, statements);
   if (failure) return failure;
   const calendar: CalendarFollowUp[] = booking.calendarEventId
@@ -554,15 +550,10 @@ async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> 
     db.update(bookingAttendees).set({ status: 'cancelled' }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))),
     db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, booking.id)),
   ];
-  const outboxIds: string[] = [];
-  for (const e of [
+  const outboxIds = queueInto(db, statements, [
     emailFor('cancellation_booker', ctx, attendee, { reason: job.reason, ics: 'CANCEL', now: job.now }),
     emailFor('cancellation_host', ctx, { ...hosts[0], timezone: null }, { reason: job.reason, bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
-  ]) {
-    const q = queueEmail(db, e, job.now);
-    outboxIds.push(q.id);
-    statements.push(q.statement);
-  }
+  ], job.now);
   const failure = await commit(db, statements);
   return failure ?? { ok: true, bookingId: booking.id, attendeeId: attendee.id, outboxIds, calendar: attendeesFollowUp(booking, hosts[0]) };
 }
@@ -628,10 +619,9 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
   } else {
     statements.push(db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, from.id)));
   }
-  const outboxIds: string[] = [];
   const link = await issueManageToken(db, { attendeeId: attendee.id }, job.now);
   statements.push(link.statement);
-  for (const e of [
+  const outboxIds = queueInto(db, statements, [
     emailFor('booking_confirmation', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, attendee, {
       manageUrl: manageUrlFor(env, page.slug, link.token),
       ics: 'REQUEST',
@@ -639,11 +629,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
     }),
     emailFor('cancellation_booker', { page, occurrence: left, bookingId: from.id, primary: hosts[0], hosts }, attendee, { reason: 'Moved to another time', ics: 'CANCEL', now: job.now }),
     emailFor('booker_rescheduled', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, { ...hosts[0], timezone: null }, { bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
-  ]) {
-    const q = queueEmail(db, e, job.now);
-    outboxIds.push(q.id);
-    statements.push(q.statement);
-  }
+  ], job.now);
   const failure = await commit(db, statements);
   if (failure) {
     await meet?.undo();
