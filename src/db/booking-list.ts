@@ -65,8 +65,9 @@ function tabPage(user: SessionUser, q: ListQuery) {
 export type ListedBooking = BookingRecord & { personName: string | null; personEmail: string | null };
 
 /** The rows of one page of a tab (one more than the limit, to know whether another follows). */
-export function tabRowsQuery(db: Db, user: SessionUser, q: ListQuery) {
-  const { where, order } = tabPage(user, q);
+export const tabRowsQuery = (db: Db, user: SessionUser, q: ListQuery) => rowsOf(db, tabPage(user, q), q.limit);
+
+function rowsOf(db: Db, { where, order }: ReturnType<typeof tabPage>, limit: number) {
   return db
     .select({
       booking: bookings,
@@ -79,10 +80,9 @@ export function tabRowsQuery(db: Db, user: SessionUser, q: ListQuery) {
     .leftJoin(persons, eq(persons.id, bookings.personId))
     .where(where)
     .orderBy(...order)
-    .limit(q.limit + 1);
+    .limit(limit + 1);
 }
 
-/** One page of a tab with everything its rows show, in one D1 round trip. */
 /**
  * Bookings whose booker text holds the term, from the trigram index (booking_search, migration
  * 0005), or undefined when the term is too short for trigrams or too common to be worth it.
@@ -98,10 +98,15 @@ async function searchCandidates(db: Db, term: string): Promise<string[] | undefi
   return rows.length > MAX_SEARCH_CANDIDATES ? undefined : rows.map((r) => r.booking_id);
 }
 
+/**
+ * One page of a tab with everything its rows show: one D1 round trip (two for a search, whose
+ * candidates come first).
+ */
 export async function listBookings(db: Db, user: SessionUser, query: ListQuery): Promise<{ rows: ListedBooking[]; nextCursor: string | null }> {
   const q = query.q ? { ...query, candidateIds: await searchCandidates(db, query.q) } : query;
-  const { where, order } = tabPage(user, q);
-  const rowsQuery = tabRowsQuery(db, user, q);
+  const filter = tabPage(user, q);
+  const { where, order } = filter;
+  const rowsQuery = rowsOf(db, filter, q.limit);
   // The same page of ids as a subquery, so the hosts come in the same batch.
   const pageIds = db
     .select({ id: bookings.id })

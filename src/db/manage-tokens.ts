@@ -4,7 +4,7 @@
  * a fresh token; regenerating deletes every token of the series or seat in the same batch that
  * adds the new one, so old links die at once.
  */
-import { desc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { bookingAttendees, bookings, manageTokens } from './schema';
 import { hashToken, newManageToken } from '../domain/tokens';
@@ -25,19 +25,22 @@ export async function issueManageToken(db: Db, owner: TokenOwner, now: number) {
 export const revokeManageTokens = (db: Db, owner: TokenOwner) =>
   db.delete(manageTokens).where(owner.seriesId !== undefined ? eq(manageTokens.seriesId, owner.seriesId) : eq(manageTokens.attendeeId, owner.attendeeId!));
 
+/** A token's owner by hash (primary key): its seat, or its series' newest occurrence (series index). */
+export function tokenOwnerQuery(db: Db, hash: string) {
+  return db
+    .select({
+      attendee: bookingAttendees,
+      newestOfSeries: sql<string | null>`(SELECT b.id FROM ${bookings} AS b WHERE b.series_id = ${manageTokens.seriesId} ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1)`,
+    })
+    .from(manageTokens)
+    .leftJoin(bookingAttendees, eq(bookingAttendees.id, manageTokens.attendeeId))
+    .where(eq(manageTokens.hash, hash));
+}
+
 /** What a token's hash opens: the newest occurrence of its series, or a group seat. */
 export async function findByTokenHash(db: Db, hash: string): Promise<{ bookingId: string; attendee: typeof bookingAttendees.$inferSelect | null } | null> {
-  const [owner] = await db.select().from(manageTokens).where(eq(manageTokens.hash, hash));
-  if (!owner) return null;
-  if (owner.attendeeId) {
-    const [attendee] = await db.select().from(bookingAttendees).where(eq(bookingAttendees.id, owner.attendeeId));
-    return attendee ? { bookingId: attendee.bookingId, attendee } : null;
-  }
-  const [newest] = await db
-    .select({ id: bookings.id })
-    .from(bookings)
-    .where(eq(bookings.seriesId, owner.seriesId!))
-    .orderBy(desc(bookings.createdAt), desc(sql`rowid`))
-    .limit(1);
-  return newest ? { bookingId: newest.id, attendee: null } : null;
+  const [found] = await tokenOwnerQuery(db, hash);
+  if (!found) return null;
+  if (found.attendee) return { bookingId: found.attendee.bookingId, attendee: found.attendee };
+  return found.newestOfSeries ? { bookingId: found.newestOfSeries, attendee: null } : null;
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import { isNonProduction, type AppEnv } from '../env';
@@ -39,7 +39,7 @@ export const securityHeaders = secureHeaders({
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function bearerToken(header: string | undefined): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   const m = header?.match(/^Bearer\s+(\S+)$/i);
   return m?.[1];
 }
@@ -60,9 +60,12 @@ export const csrf: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
+/** The request's session token: the Bearer token, else the session cookie. */
+export const sessionToken = (c: Context<AppEnv>) => bearerToken(c.req.header('authorization')) ?? getCookie(c, SESSION_COOKIE);
+
 /** Resolves the signed-in user from the Bearer token or the session cookie; 401 otherwise. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const token = bearerToken(c.req.header('authorization')) ?? getCookie(c, SESSION_COOKIE);
+  const token = sessionToken(c);
   const user = token ? await loadSessionUser(c.env, token) : null;
   if (!user) throw new ApiError('unauthenticated', 'Sign in to continue');
   c.set('user', user);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
@@ -9,7 +9,7 @@ import { DUMMY_PASSWORD_HASH, verifyPassword } from '../domain/password';
 import { ApiError } from '../http/errors';
 import { validate } from '../http/validate';
 import { SESSION_COOKIE, endSession, issueSessionToken, publicUser, sessionTtlSeconds, toSessionUser } from '../http/session';
-import { bearerToken } from '../http/middleware';
+import { sessionToken } from '../http/middleware';
 import type { Context } from 'hono';
 
 export const loginSchema = z.strictObject({
@@ -50,7 +50,7 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json({ token, user: publicUser(user) });
   })
   .post('/logout', async (c) => {
-    await endSession(c.env, bearerToken(c.req.header('authorization')) ?? getCookie(c, SESSION_COOKIE));
+    await endSession(c.env, sessionToken(c));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.json({ ok: true });
   });

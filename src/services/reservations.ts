@@ -100,6 +100,9 @@ async function loadHostUsers(db: Db, ids: number[]): Promise<HostUser[]> {
 /** The given hosts in the given order (primary first). */
 const pickHosts = (rows: HostUser[], ids: number[]) => ids.map((id) => rows.find((r) => r.id === id)).filter((r): r is HostUser => !!r);
 
+/** The booking's assigned host among its hosts (whose calendar holds the event). */
+const assignedHost = (hosts: HostUser[], booking: Booking) => hosts.find((h) => h.id === booking.hostId) ?? hosts[0];
+
 const appOrigin = (env: Bindings) => env.APP_URL.replace(/\/+$/, '');
 export const manageUrlFor = (env: Bindings, slug: string, token: string) => `${appOrigin(env)}/b/${slug}/manage/${token}`;
 
@@ -503,7 +506,7 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   if (previousHost && booking.calendarEventId)
     calendar.push({ action: 'cancel', bookingId: booking.id, hostEmail: previousHost.email, eventId: booking.calendarEventId });
   else if (booking.calendarEventId)
-    calendar.push({ action: 'patch', bookingId: newId, hostEmail: (hosts.find((h) => h.id === booking.hostId) ?? hosts[0]).email, eventId: booking.calendarEventId, start: job.start, end });
+    calendar.push({ action: 'patch', bookingId: newId, hostEmail: assignedHost(hosts, booking).email, eventId: booking.calendarEventId, start: job.start, end });
   return { ok: true, bookingId: newId, outboxIds, calendar };
 }
 
@@ -531,7 +534,7 @@ async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
   const failure = await commit(db, statements);
   if (failure) return failure;
   const calendar: CalendarFollowUp[] = booking.calendarEventId
-    ? [{ action: 'cancel', bookingId: booking.id, hostEmail: hosts.find((h) => h.id === booking.hostId)?.email ?? hosts[0].email, eventId: booking.calendarEventId }]
+    ? [{ action: 'cancel', bookingId: booking.id, hostEmail: assignedHost(hosts, booking).email, eventId: booking.calendarEventId }]
     : [];
   return { ok: true, bookingId: booking.id, outboxIds, calendar };
 }

@@ -3,6 +3,7 @@ import { env } from '../helpers';
 import { getDb } from '../../src/db/client';
 import { briefingMaterialQuery } from '../../src/briefing/compose';
 import { sessionUserQuery } from '../../src/http/session';
+import { tokenOwnerQuery } from '../../src/db/manage-tokens';
 import { searchCandidatesQuery, tabRowsQuery } from '../../src/db/booking-list';
 import { sql } from 'drizzle-orm';
 
@@ -18,6 +19,14 @@ describe('hot queries use their indexes', () => {
     const steps = await plan(sessionUserQuery(env, { userId: 1, sessionId: 'x' }, Date.now()));
     expect(steps[0]).toMatch(/^SEARCH sessions USING INDEX sqlite_autoindex_sessions_1 \(id=\?\)/);
     expect(steps.join('\n')).not.toMatch(/^SCAN /m);
+  });
+
+  it('every manage page: the token by primary key, its seat by primary key, its series on the series index', async () => {
+    const steps = (await plan(tokenOwnerQuery(getDb(env.DB), 'x'))).join('\n');
+    expect(steps).toMatch(/SEARCH manage_tokens USING INDEX sqlite_autoindex_manage_tokens_1 \(hash=\?\)/);
+    expect(steps).toMatch(/SEARCH booking_attendees USING INDEX sqlite_autoindex_booking_attendees_1 \(id=\?\)/);
+    expect(steps).toMatch(/SEARCH b USING INDEX bookings_series_idx \(series_id=\?\)/);
+    expect(steps).not.toMatch(/^SCAN /m);
   });
 
   it('composing a page of briefings: bookings by id, each part of the material on its own index', async () => {
