@@ -13,7 +13,8 @@ let server: ChildProcess | undefined;
 let state: string | undefined;
 
 export async function setup(project: TestProject) {
-  const PORT = PORTS[project.name] ?? 8799;
+  // TEST_PORT lets two checkouts (or two people) run the browser suites side by side.
+  const PORT = Number(process.env.TEST_PORT) || (PORTS[project.name] ?? 8799);
   state = mkdtempSync(join(tmpdir(), 'browser-d1-'));
   const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CI: 'true' } });
   run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
