@@ -1,9 +1,14 @@
 import type { Question } from '../db/schema';
 import type { Issue } from '../http/errors';
+import { normalizeNewlines, textProblem } from './text';
 
 export type Answers = Record<string, string | boolean>;
 
-/** Checks a booker's answers against the page's custom questions; returns the issues found. */
+/**
+ * Checks a booker's answers against the page's custom questions; returns the issues found.
+ * Text is judged trimmed, so a blank answer (spaces, tabs, line breaks) is no answer: it never
+ * satisfies a required question. Only textarea answers may span lines.
+ */
 export function validateAnswers(questions: Question[], answers: Answers): Issue[] {
   const issues: Issue[] = [];
   const known = new Set(questions.map((q) => q.id));
@@ -11,7 +16,8 @@ export function validateAnswers(questions: Question[], answers: Answers): Issue[
     if (!known.has(key)) issues.push({ path: ['answers', key], message: 'Unknown question' });
   }
   for (const q of questions) {
-    const value = answers[q.id];
+    const raw = answers[q.id];
+    const value = typeof raw === 'string' ? normalizeNewlines(raw).trim() : raw;
     const path = ['answers', q.id];
     if (value === undefined || value === '' || (q.type === 'checkbox' && value === false)) {
       if (q.required) issues.push({ path, message: `${q.label} is required` });
@@ -25,6 +31,9 @@ export function validateAnswers(questions: Question[], answers: Answers): Issue[
       issues.push({ path, message: 'Pick one of the options' });
     } else if (value.length > (q.type === 'textarea' ? 2000 : 300)) {
       issues.push({ path, message: 'Too long' });
+    } else {
+      const problem = textProblem(value, q.type === 'textarea');
+      if (problem) issues.push({ path, message: problem });
     }
   }
   return issues;

@@ -54,6 +54,12 @@ function whenLines(b: EmailBooking, zone: string): string[] {
   return lines;
 }
 
+/**
+ * A subject is one header line: a line break from a name or title there would end the header
+ * (header injection) or be folded differently by each mail client. Controls become spaces.
+ */
+export const subjectLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
+
 function render(subject: string, paragraphs: (string | null | undefined)[], link?: { label: string; url: string }): RenderedEmail {
   const body = paragraphs.filter((p): p is string => !!p);
   const html =
@@ -62,7 +68,7 @@ function render(subject: string, paragraphs: (string | null | undefined)[], link
     (link && isHttpUrl(link.url) ? `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>` : '') +
     `</body></html>`;
   const text = [...body, link ? `${link.label}: ${link.url}` : ''].filter(Boolean).join('\n\n');
-  return { subject, html, text };
+  return { subject: subjectLine(subject), html, text };
 }
 
 const meetingLine = (b: EmailBooking) => `Where: ${b.location}${b.meetingUrl ? ` — ${b.meetingUrl}` : ''}`;
@@ -116,20 +122,32 @@ export type BriefingData = {
   person: { name: string; email: string; lifecycleStage: string } | null;
   activities: { summary: string; occurredAt: number }[];
   opportunities: { name: string; stage: string; amount: number }[];
+  /** A group occurrence's current attendees (the briefing names each); else the booker alone. */
+  attendees?: { name: string; email: string }[];
+  /** False when the CRM person is outside the recipient's visibility: no CRM part at all. */
+  crm?: boolean;
 };
+
+const nameList = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
 export function renderBriefing(d: BriefingData): RenderedEmail {
   const b = d.booking;
-  return render(`In 1 hour: ${b.title} with ${b.bookerName}`, [
-    `Your meeting with ${b.bookerName} <${b.bookerEmail}> starts soon.`,
+  const who = d.attendees?.length ? d.attendees : [{ name: b.bookerName, email: b.bookerEmail }];
+  const crm = d.crm === false
+    ? []
+    : [
+        d.person ? `Lifecycle stage: ${d.person.lifecycleStage}` : 'No CRM record for this booker yet.',
+        d.activities.length
+          ? `Recent activity:\n${d.activities.map((a) => `• ${formatInZone(a.occurredAt, b.timezone, 'date')}: ${a.summary}`).join('\n')}`
+          : 'No recent activity.',
+        d.opportunities.length
+          ? `Open opportunities:\n${d.opportunities.map((o) => `• ${o.name} (${o.stage}, ${formatUsd(o.amount)})`).join('\n')}`
+          : 'No open opportunities.',
+      ];
+  return render(`In 1 hour: ${b.title} with ${nameList(who.map((a) => a.name))}`, [
+    `Your meeting with ${nameList(who.map((a) => `${a.name} <${a.email}>`))} starts soon.`,
     ...whenLines(b, b.timezone),
     meetingLine(b),
-    d.person ? `Lifecycle stage: ${d.person.lifecycleStage}` : 'No CRM record for this booker yet.',
-    d.activities.length
-      ? `Recent activity:\n${d.activities.map((a) => `• ${formatInZone(a.occurredAt, b.timezone, 'date')}: ${a.summary}`).join('\n')}`
-      : 'No recent activity.',
-    d.opportunities.length
-      ? `Open opportunities:\n${d.opportunities.map((o) => `• ${o.name} (${o.stage}, ${formatUsd(o.amount)})`).join('\n')}`
-      : 'No open opportunities.',
+    ...crm,
   ], { label: 'Open the booking', url: d.bookingUrl });
 }

@@ -1,6 +1,7 @@
 /** Shared zod building blocks for request validation. */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
+import { normalizeNewlines, textProblem } from '../domain/text';
 
 export const timeZone = z.string().max(64).refine(isValidTimeZone, 'Unknown IANA timezone');
 
@@ -20,3 +21,23 @@ export const localDate = z
 
 export const idParam = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 31) });
 export const textIdParam = z.strictObject({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+
+type TextOptions = { multiline?: boolean; optional?: boolean };
+
+/**
+ * Text people type (names, titles, labels, notes, reasons, answers): trimmed, CRLF → LF,
+ * refused with control or bidi-override characters, and needing a visible character. With
+ * `optional`, blank ('' or whitespace only) is accepted as '' (callers treat it as absent).
+ */
+export function typedText(max: number, { multiline = false, optional = false }: TextOptions = {}) {
+  return z
+    .string()
+    .overwrite(normalizeNewlines)
+    .trim()
+    .max(max, `At most ${max} characters`)
+    .superRefine((s, ctx) => {
+      if (s === '' && !optional) ctx.addIssue({ code: 'custom', message: 'Required' });
+      const problem = textProblem(s, multiline);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
