@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { availabilityOverrides, availabilityRules, bookings, hostClaims, users } from './schema';
 import type { GroupOccurrence, HostAvailability, Interval, PageRules } from '../domain/slots';
@@ -73,4 +73,23 @@ export async function loadSlotContext(
     occurrences: occurrences.filter((o) => !ignore.has(o.id)),
     hostUsers: hostRows.map(({ id, name, email }) => ({ id, name, email })),
   };
+}
+
+/**
+ * A page's buffers changed: its upcoming confirmed bookings claim their newly padded time, for
+ * the page update's own batch. Claims are immutable, so they are deleted and inserted again; an
+ * insert that would overlap another booking's claim aborts the whole batch (`already_booked`),
+ * so buffers cannot grow into time already booked. Past bookings keep the claims they had.
+ */
+export function rebufferClaimStatements(db: Db, pageId: number, buffers: { bufferBeforeMinutes: number; bufferAfterMinutes: number }, now: number) {
+  const upcoming: SQL = sql`(SELECT id FROM bookings WHERE page_id = ${pageId} AND status = 'confirmed' AND end_at > ${now})`;
+  return [
+    db.delete(hostClaims).where(sql`${hostClaims.bookingId} IN ${upcoming}`),
+    // Columns in the table's order: booking_id, host_id, start_at, end_at.
+    db.insert(hostClaims).select(
+      sql`SELECT b.id, h.user_id, b.start_at - ${buffers.bufferBeforeMinutes * 60_000}, b.end_at + ${buffers.bufferAfterMinutes * 60_000}
+        FROM bookings b JOIN booking_hosts h ON h.booking_id = b.id
+        WHERE b.page_id = ${pageId} AND b.status = 'confirmed' AND b.end_at > ${now}`,
+    ),
+  ];
 }

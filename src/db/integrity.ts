@@ -13,10 +13,24 @@ export const INTEGRITY_CHECKS = {
   groupsOverCapacity: `SELECT COUNT(*) AS n FROM bookings b JOIN scheduling_pages p ON p.id = b.page_id
     WHERE p.strategy = 'group' AND b.status = 'confirmed' AND (b.attendee_count > b.capacity
       OR b.attendee_count <> (SELECT COUNT(*) FROM booking_attendees a WHERE a.booking_id = b.id AND a.status = 'confirmed'))`,
+  // SPEC 15: no two confirmed bookings of one host overlap once each is padded by its own page's
+  // buffers, whichever pages they are on (read from bookings and pages, not from the claims).
+  bufferedOverlaps: `SELECT COUNT(*) AS n FROM bookings a
+    JOIN scheduling_pages pa ON pa.id = a.page_id
+    JOIN booking_hosts ha ON ha.booking_id = a.id
+    JOIN booking_hosts hb ON hb.user_id = ha.user_id AND hb.booking_id > a.id
+    JOIN bookings b ON b.id = hb.booking_id
+    JOIN scheduling_pages pb ON pb.id = b.page_id
+    WHERE a.status = 'confirmed' AND b.status = 'confirmed'
+      AND a.start_at - pa.buffer_before_minutes * 60000 < b.end_at + pb.buffer_after_minutes * 60000
+      AND b.start_at - pb.buffer_before_minutes * 60000 < a.end_at + pa.buffer_after_minutes * 60000`,
   // Claims mirror confirmed bookings exactly.
   confirmedWithoutClaims: `SELECT COUNT(*) AS n FROM bookings b JOIN booking_hosts h ON h.booking_id = b.id
     WHERE b.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM host_claims c WHERE c.booking_id = b.id AND c.host_id = h.user_id)`,
   claimsOfUnconfirmed: `SELECT COUNT(*) AS n FROM host_claims c JOIN bookings b ON b.id = c.booking_id WHERE b.status <> 'confirmed'`,
+  // Each claim holds its booking's buffered interval (what the overlap trigger compares).
+  claimsNotBuffered: `SELECT COUNT(*) AS n FROM host_claims c JOIN bookings b ON b.id = c.booking_id JOIN scheduling_pages p ON p.id = b.page_id
+    WHERE c.start_at <> b.start_at - p.buffer_before_minutes * 60000 OR c.end_at <> b.end_at + p.buffer_after_minutes * 60000`,
   // Invariant 3: every state change wrote its emails (seeded rows predate the outbox).
   bookingsWithoutEmail: `SELECT COUNT(*) AS n FROM bookings b WHERE b.id NOT LIKE 'seed-%'
     AND NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.booking_id = b.id AND o.kind IN ('booking_confirmation', 'host_rescheduled'))`,

@@ -14,7 +14,10 @@ export type HostAvailability = {
   timezone: string;
   weekly: WeeklyRule[];
   overrides: DateOverride[];
-  /** Confirmed bookings on any page plus calendar busy times. Need not be sorted. */
+  /**
+   * Time the host cannot give: each confirmed booking's buffered interval (its claim, see
+   * bufferedInterval) on any page, plus calendar busy times. Need not be sorted.
+   */
   busy: Interval[];
 };
 
@@ -70,36 +73,34 @@ function localDatesCovering(from: number, to: number, zone: string): LocalDate[]
 }
 
 /**
- * Where a local day starts in UTC, and whether it is a plain 24-hour day. On a plain day the
- * wall clock runs in step with UTC, so a wall time is the day's start plus its minutes; only
- * days with a DST change need the exact (slower) conversion.
+ * Where a local day starts and ends in UTC, and whether it is a plain 24-hour day. On a plain
+ * day the wall clock runs in step with UTC, so a wall time is the day's start plus its minutes;
+ * only days with a DST change need the exact (slower) conversion.
  */
-type DayFrame = { date: LocalDate; start: number; plain: boolean };
+type DayFrame = { date: LocalDate; start: number; end: number; plain: boolean };
 
 /**
- * A wall time's instant never changes for a zone (within one isolate's tz data), and the same
- * midnights and DST-day times come up on every slot request: convert each once.
+ * A local midnight's instant never changes for a zone (within one isolate's tz data), and the
+ * same midnights come up on every slot request: convert each once.
  */
-const wallTimeCache = new Map<string, number>();
-const WALL_TIME_CACHE_LIMIT = 100_000;
+const midnightCache = new Map<string, number>();
+const MIDNIGHT_CACHE_LIMIT = 100_000;
 
-function cachedWallTimeToUtc(date: LocalDate, minutes: number, zone: string): number {
-  const key = `${zone}|${localDateKey(date)}|${minutes}`;
-  let t = wallTimeCache.get(key);
+function localMidnight(date: LocalDate, zone: string): number {
+  const key = `${zone}|${localDateKey(date)}`;
+  let t = midnightCache.get(key);
   if (t === undefined) {
-    if (wallTimeCache.size >= WALL_TIME_CACHE_LIMIT) wallTimeCache.clear();
-    t = zonedWallTimeToUtc(date, minutes, zone);
-    wallTimeCache.set(key, t);
+    if (midnightCache.size >= MIDNIGHT_CACHE_LIMIT) midnightCache.clear();
+    t = zonedWallTimeToUtc(date, 0, zone);
+    midnightCache.set(key, t);
   }
   return t;
 }
 
-const localMidnight = (date: LocalDate, zone: string) => cachedWallTimeToUtc(date, 0, zone);
-
 function dayFrames(zone: string, from: number, to: number): DayFrame[] {
   const dates = localDatesCovering(from, to, zone);
   const starts = [...dates, addDays(dates[dates.length - 1], 1)].map((d) => localMidnight(d, zone));
-  return dates.map((date, i) => ({ date, start: starts[i], plain: starts[i + 1] - starts[i] === DAY }));
+  return dates.map((date, i) => ({ date, start: starts[i], end: starts[i + 1], plain: starts[i + 1] - starts[i] === DAY }));
 }
 
 const boundary = (frame: DayFrame, minutes: number, zone: string) =>
@@ -130,21 +131,20 @@ export function workingIntervals(host: Pick<HostAvailability, 'timezone' | 'week
   return mergeIntervals(out);
 }
 
-/** Candidate starts: every slot interval from local midnight in the page's zone. */
+/**
+ * Candidate starts: every slot interval of real time from the local day's start in the page's
+ * zone, to the next day's start. A fall-back day (25 h) offers its repeated hour twice, each a
+ * distinct instant; a spring-forward day (23 h) simply has fewer. Plain arithmetic per day.
+ */
 export function candidateStarts(page: Pick<PageRules, 'timezone' | 'slotIntervalMinutes'>, from: number, to: number): number[] {
-  const step = page.slotIntervalMinutes;
-  const seen = new Set<number>();
+  const step = page.slotIntervalMinutes * MINUTE;
   const out: number[] = [];
   for (const frame of dayFrames(page.timezone, from, to)) {
-    for (let m = 0; m < 1440; m += step) {
-      const t = frame.plain ? frame.start + m * MINUTE : cachedWallTimeToUtc(frame.date, m, page.timezone);
-      if (t >= from && t < to && !seen.has(t)) {
-        seen.add(t);
-        out.push(t);
-      }
-    }
+    // Frames are consecutive days, so the starts come out sorted and distinct.
+    const first = frame.start + Math.max(0, Math.ceil((from - frame.start) / step)) * step;
+    for (let t = first; t < frame.end && t < to; t += step) out.push(t);
   }
-  return out.sort((a, b) => a - b);
+  return out;
 }
 
 /** Index of the first interval whose end is after t (intervals sorted by start, non-overlapping ends ascending). */
@@ -170,14 +170,22 @@ function prepareHost(host: HostAvailability, from: number, to: number, page: Pag
   };
 }
 
-/** Free = the slot lies inside working time and the slot plus buffers overlaps nothing busy. */
+/**
+ * The time a booking blocks its host: the meeting padded by its own page's buffers. Claims hold
+ * exactly this, so two bookings conflict when their buffered intervals overlap, whichever came
+ * first and whichever pages they are on.
+ */
+export function bufferedInterval(start: number, end: number, page: Pick<PageRules, 'bufferBeforeMinutes' | 'bufferAfterMinutes'>): Interval {
+  return { start: start - page.bufferBeforeMinutes * MINUTE, end: end + page.bufferAfterMinutes * MINUTE };
+}
+
+/** Free = the slot lies inside working time and its buffered interval overlaps nothing busy. */
 function isFree(host: PreparedHost, start: number, end: number, page: PageRules): boolean {
   const w = host.working[firstEndingAfter(host.working, start)];
   if (!w || w.start > start || w.end < end) return false;
-  const guardStart = start - page.bufferBeforeMinutes * MINUTE;
-  const guardEnd = end + page.bufferAfterMinutes * MINUTE;
-  const b = host.busy[firstEndingAfter(host.busy, guardStart)];
-  return !b || b.start >= guardEnd;
+  const guard = bufferedInterval(start, end, page);
+  const b = host.busy[firstEndingAfter(host.busy, guard.start)];
+  return !b || b.start >= guard.end;
 }
 
 /** Bookable slots in [from, to), soonest first, with the hosts free for each. */

@@ -3,7 +3,7 @@
  * way as npm run db:setup) for the browser tests, and stops it afterwards.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -26,8 +26,14 @@ export async function setup(project: TestProject) {
     detached: true,
   });
   let output = '';
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
+  // TEST_SERVER_LOG=<file> keeps the server's whole log (what a 503 or 500 under load was).
+  const log = process.env.TEST_SERVER_LOG;
+  const keep = (d: Buffer) => {
+    output += d;
+    if (log) appendFileSync(log, d);
+  };
+  server.stdout!.on('data', keep);
+  server.stderr!.on('data', keep);
   const base = `http://127.0.0.1:${PORT}`;
   const deadline = Date.now() + 90_000;
   for (;;) {

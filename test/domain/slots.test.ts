@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TZDate } from '@date-fns/tz';
-import { computeSlots, pickRoundRobinHost, type HostAvailability, type PageRules } from '../../src/domain/slots';
+import { bufferedInterval, computeSlots, pickRoundRobinHost, type HostAvailability, type PageRules } from '../../src/domain/slots';
 import { zonedWallTimeToUtc } from '../../src/domain/time';
 
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC'];
@@ -142,6 +142,77 @@ describe('slot engine properties', () => {
       { numRuns: 500 },
     );
   }, 60_000);
+});
+
+/** A confirmed booking with its own page's buffers; the host's busy time is its buffered interval (its claim). */
+const bookingArb = fc
+  .record({ q: fc.integer({ min: 0, max: 4 * 96 }), duration: fc.constantFrom(15, 30, 45, 60), before: fc.constantFrom(0, 5, 10, 15, 30), after: fc.constantFrom(0, 5, 15, 30) })
+  .map(({ q, duration, before, after }) => {
+    const start = Date.parse('2026-06-01T00:00:00Z') + q * 15 * MIN;
+    return { start, end: start + duration * MIN, bufferBeforeMinutes: before, bufferAfterMinutes: after };
+  });
+type Booked = { start: number; end: number; bufferBeforeMinutes: number; bufferAfterMinutes: number };
+const claimOf = (b: Booked) => bufferedInterval(b.start, b.end, b);
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+const allDay = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, startMinute: 0, endMinute: 1440 }));
+const openHost = (busy: Booked[]): HostAvailability => ({ userId: 1, weight: 1, timezone: 'UTC', weekly: allDay, overrides: [], busy: busy.map(claimOf) });
+/** The page a booking was made on: its duration and buffers, 15-minute steps. */
+const pageOf = (b: Booked): PageRules => ({
+  strategy: 'individual',
+  timezone: 'UTC',
+  durationMinutes: (b.end - b.start) / MIN,
+  slotIntervalMinutes: 15,
+  minimumNoticeMinutes: 0,
+  horizonDays: 365,
+  bufferBeforeMinutes: b.bufferBeforeMinutes,
+  bufferAfterMinutes: b.bufferAfterMinutes,
+  groupCapacity: null,
+});
+const offeredWith = (candidate: Booked, existing: Booked[]) =>
+  computeSlots({ page: pageOf(candidate), hosts: [openHost(existing)], from: candidate.start, to: candidate.start + 1, now: Date.parse('2026-05-01T00:00:00Z') }).length === 1;
+
+describe('buffers (SPEC 15)', () => {
+  it('are symmetric: A can join B exactly when B can join A, exactly when their buffered intervals do not overlap', () => {
+    fc.assert(
+      fc.property(bookingArb, bookingArb, (a, b) => {
+        const free = !overlaps(claimOf(a), claimOf(b));
+        expect(offeredWith(a, [b])).toBe(free);
+        expect(offeredWith(b, [a])).toBe(free);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('do not depend on booking order: in any arrival order what is kept never overlaps once buffered, and slots ignore the order of busy time', () => {
+    fc.assert(
+      fc.property(fc.array(bookingArb, { minLength: 2, maxLength: 12 }), fc.array(fc.nat(), { minLength: 12, maxLength: 12 }), (list, keys) => {
+        const shuffled = list.map((b, i) => ({ b, k: keys[i] })).sort((x, y) => x.k - y.k).map((x) => x.b);
+        // Booking one by one keeps only bookings whose buffered intervals are pairwise apart.
+        for (const order of [list, shuffled]) {
+          const kept: Booked[] = [];
+          for (const b of order) if (offeredWith(b, kept)) kept.push(b);
+          for (const [i, x] of kept.entries()) for (const y of kept.slice(i + 1)) expect(overlaps(claimOf(x), claimOf(y))).toBe(false);
+        }
+        const q = { page: pageOf(list[0]), from: Date.parse('2026-06-01T00:00:00Z'), to: Date.parse('2026-06-05T00:00:00Z'), now: Date.parse('2026-05-01T00:00:00Z') };
+        expect(computeSlots({ ...q, hosts: [openHost(shuffled)] })).toEqual(computeSlots({ ...q, hosts: [openHost(list)] }));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('no offered slot’s buffered interval overlaps another booking’s buffered interval, on any page of the host', () => {
+    fc.assert(
+      fc.property(pageArb, fc.array(bookingArb, { maxLength: 30 }), fc.constantFrom(...ZONES), (p, existing, zone) => {
+        const host = { ...openHost(existing), timezone: zone };
+        const slots = computeSlots({ page: p, hosts: [host], from: Date.parse('2026-06-01T00:00:00Z'), to: Date.parse('2026-06-05T00:00:00Z'), now: Date.parse('2026-05-25T00:00:00Z') });
+        for (const slot of slots) {
+          const mine = bufferedInterval(slot.start, slot.end, p);
+          for (const b of existing) expect(overlaps(mine, claimOf(b))).toBe(false);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('slot engine examples', () => {
