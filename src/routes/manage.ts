@@ -5,18 +5,19 @@ import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { bookingAttendees, users } from '../db/schema';
 import { buildInvite } from '../email/ics';
-import { bookingJson, loadBookingRecord, seatBooker, type BookingRecord } from '../db/bookings';
+import { loadBookingRecord, type BookingRecord } from '../db/bookings';
 import { findByTokenHash } from '../db/manage-tokens';
 import { MANAGE_TOKEN_PATTERN, hashToken } from '../domain/tokens';
 import { notFound, invalidState } from '../http/errors';
-import { isoInstant } from '../http/schemas';
+import { isoInstant, typedText } from '../http/schemas';
 import { validate } from '../http/validate';
 import { changeBooking, changeGroupSeat } from '../services/booking-actions';
 import { afterCommit } from '../services/after-commit';
+import { loadPublicBooking, publicBookingJson } from '../services/public-booking';
 import { reservationError } from './public';
 
 const tokenParam = z.strictObject({ token: z.string().max(100) });
-export const cancelBody = z.strictObject({ reason: z.string().trim().max(500, 'At most 500 characters').optional() });
+export const cancelBody = z.strictObject({ reason: typedText(500, { multiline: true, optional: true }).optional() });
 const rescheduleBody = z.strictObject({ start: isoInstant });
 
 export type ManagedBooking = { record: BookingRecord; attendee: typeof bookingAttendees.$inferSelect | null };
@@ -34,15 +35,14 @@ export async function resolveManageToken(c: Context<AppEnv>, token: string): Pro
   return { record, attendee: found.attendee };
 }
 
-export function manageJson({ record, attendee }: ManagedBooking) {
-  const booking = bookingJson(record);
-  // A group booker sees their own seat, not the other bookers' details.
-  if (!attendee) return booking;
-  return {
-    ...booking,
-    ...seatBooker(attendee),
-    status: attendee.status === 'cancelled' ? 'cancelled' : booking.status,
-  };
+/** What the token's holder sees: their own booking, or their own seat of a group occurrence. */
+export const manageJson = ({ record, attendee }: ManagedBooking) => publicBookingJson({ booking: record.booking, page: record.page, seat: attendee });
+
+/** After a change, the caller's booking (or seat) as it is now. */
+async function answerAfter(c: Context<AppEnv>, bookingId: string, attendee: ManagedBooking['attendee']) {
+  const booking = await loadPublicBooking(getDb(c.env.DB), { bookingId, attendeeId: attendee?.id });
+  if (!booking) throw notFound('Booking not found');
+  return c.json({ booking });
 }
 
 export const manageRoutes = new Hono<AppEnv>()
@@ -60,7 +60,7 @@ export const manageRoutes = new Hono<AppEnv>()
     const managed = await resolveManageToken(c, c.req.valid('param').token);
     const b = manageJson(managed);
     const db = getDb(c.env.DB);
-    const [host] = await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, b.hostId));
+    const [host] = await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, managed.record.booking.hostId));
     const cancelled = b.status === 'cancelled';
     const ics = buildInvite({
       method: cancelled ? 'CANCEL' : 'REQUEST',
@@ -91,7 +91,8 @@ export const manageRoutes = new Hono<AppEnv>()
       : await changeBooking(c.env, { kind: 'cancel', bookingId: managed.record.booking.id, by: 'booker', reason, now });
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
-    return c.json({ booking: manageJson(await resolveManageToken(c, c.req.valid('param').token)) });
+    // The seat from the token, not the result: the last seat leaving cancels the whole occurrence.
+    return answerAfter(c, result.bookingId, managed.attendee);
   })
   .post('/:token/reschedule', validate('param', tokenParam), validate('json', rescheduleBody), async (c) => {
     const managed = await resolveManageToken(c, c.req.valid('param').token);
@@ -104,7 +105,5 @@ export const manageRoutes = new Hono<AppEnv>()
       : await changeBooking(c.env, { kind: 'reschedule', bookingId: managed.record.booking.id, start, by: 'booker', message: null, now });
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
-    if (managed.attendee) return c.json({ booking: manageJson(await resolveManageToken(c, c.req.valid('param').token)) });
-    const record = await loadBookingRecord(getDb(c.env.DB), result.bookingId);
-    return c.json({ booking: bookingJson(record!) });
+    return answerAfter(c, result.bookingId, managed.attendee);
   });

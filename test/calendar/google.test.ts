@@ -82,6 +82,9 @@ function fakeGoogle(opts: { insertFaults?: InsertFault[]; busy?: { start: string
 
 afterEach(() => vi.restoreAllMocks());
 
+/** The booking as its host sees it (the public answers carry no calendar fields). */
+const hostView = async (bookingId: string) => (await json(await call(`/api/bookings/${bookingId}`, { token: await login('admin@example.com') }))).booking;
+
 const waitFor = async (check: () => Promise<boolean>) => {
   for (let i = 0; i < 50; i++) {
     if (await check()) return;
@@ -102,7 +105,7 @@ describe('Google Calendar with Meet', () => {
       now,
     });
     expect(res.status).toBe(201);
-    const { booking } = await json(res);
+    const booking = await hostView((await json(res)).booking.id);
     // The event id is the booking's, so a retried create can never make a second event.
     expect(booking.calendarEventId).toBe(booking.id.replaceAll('-', ''));
     expect(booking.meetingUrl).toBe(`https://meet.google.com/${booking.calendarEventId.slice(0, 8)}-abc`);
@@ -112,8 +115,8 @@ describe('Google Calendar with Meet', () => {
   });
 
   it('reschedule patches the same event: same event id, same Meet URL', async () => {
-    const { booking } = await json(
-      await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-03T14:00:00Z', name: 'Hal', email: 'hal@example.org', answers: { company: 'H' } }, now }),
+    const booking = await hostView(
+      (await json(await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-03T14:00:00Z', name: 'Hal', email: 'hal@example.org', answers: { company: 'H' } }, now }))).booking.id,
     );
     const res = await call(`/api/bookings/${booking.id}/reschedule`, { token: await login('rep1@example.com'), body: { start: '2026-12-03T16:00:00Z' }, now });
     expect(res.status).toBe(200);
@@ -126,8 +129,8 @@ describe('Google Calendar with Meet', () => {
   });
 
   it('cancel deletes the event', async () => {
-    const { booking } = await json(
-      await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-04T14:00:00Z', name: 'Ivy', email: 'ivy@example.org', answers: { company: 'I' } }, now }),
+    const booking = await hostView(
+      (await json(await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-04T14:00:00Z', name: 'Ivy', email: 'ivy@example.org', answers: { company: 'I' } }, now }))).booking.id,
     );
     await call(`/api/bookings/${booking.id}/cancel`, { token: await login('rep1@example.com'), body: {}, now });
     await waitFor(async () => google.events.get(booking.calendarEventId)!.deleted);
@@ -146,7 +149,7 @@ describe('round robin: a booker’s new time with another host', () => {
     const admin = await login('admin@example.com');
     expect((await call('/api/scheduling-pages/3', { method: 'PATCH', token: admin, body: { locationType: 'google_meet', locationValue: null } })).status).toBe(200);
     const first = await json(await call('/api/public/pages/west-sales/bookings', { body: { start: '2026-12-17T14:00:00Z', name: 'Rae', email: 'rae@example.org' }, now }));
-    const before = first.booking;
+    const before = await hostView(first.booking.id);
     const hosts: Record<number, { email: string; page: string; body: Record<string, unknown> }> = {
       3: { email: 'rep1@example.com', page: 'ravi-intro', body: { answers: { company: 'X' } } },
       4: { email: 'rep2@example.com', page: 'rosa-demo', body: {} },
@@ -161,7 +164,7 @@ describe('round robin: a booker’s new time with another host', () => {
     const token = (first.manageUrl as string).split('/').pop()!;
     const res = await call(`/api/public/manage/${token}/reschedule`, { body: { start: '2026-12-17T15:30:00Z' }, now });
     expect(res.status).toBe(200);
-    const after = (await json(res)).booking;
+    const after = await hostView((await json(res)).booking.id);
     expect(after.hostId).toBe(newHostId);
     const moved = google.events.get(after.calendarEventId)!;
     expect(moved.calendarOf).toBe(hosts[newHostId].email);
@@ -197,7 +200,7 @@ describe('group occurrences on Google Calendar', () => {
     const guests = (eventId: string) => [...google.events.get(eventId)!.attendees].sort();
 
     const amy = await register('2026-12-18T14:00:00Z', 'Amy');
-    const eventId = amy.booking.calendarEventId;
+    const eventId = (await hostView(amy.booking.id)).calendarEventId;
     expect(google.events.get(eventId)!.calendarOf).toBe('rep2@example.com');
     expect(guests(eventId)).toEqual(['amy@example.org']);
 
@@ -214,7 +217,7 @@ describe('group occurrences on Google Calendar', () => {
     // the old occurrence is cancelled and its event goes.
     const res = await call(`/api/public/manage/${amy.token}/reschedule`, { body: { start: '2026-12-18T15:00:00Z' }, now });
     expect(res.status).toBe(200);
-    const moved = (await json(res)).booking;
+    const moved = await hostView((await json(res)).booking.id);
     expect(moved.id).not.toBe(amy.booking.id);
     const newEvent = google.events.get(moved.calendarEventId)!;
     expect(newEvent).toMatchObject({ start: '2026-12-18T15:00:00.000Z', calendarOf: 'rep2@example.com', attendees: ['amy@example.org'] });
@@ -229,7 +232,7 @@ describe('calendar failures never lose the booking', () => {
     fakeGoogle({ insertFaults: Array(10).fill(503) });
     const res = await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-07T14:00:00Z', name: 'Jo', email: 'jo@example.org', answers: { company: 'J' } }, now });
     expect(res.status).toBe(201);
-    const { booking } = await json(res);
+    const booking = await hostView((await json(res)).booking.id);
     expect(booking).toMatchObject({ status: 'confirmed', meetingUrl: null, calendarStatus: 'failed' });
     expect(booking.calendarError).toContain('503');
   });
@@ -237,15 +240,15 @@ describe('calendar failures never lose the booking', () => {
   it('a transient failure is retried', async () => {
     const google = fakeGoogle({ insertFaults: [503] });
     const res = await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-08T14:00:00Z', name: 'Kim', email: 'kim@example.org', answers: { company: 'K' } }, now });
-    const { booking } = await json(res);
+    const booking = await hostView((await json(res)).booking.id);
     expect(booking.calendarStatus).toBe('created');
     expect(google.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/events')).length).toBe(2);
   });
 
   it('a rate limit (429) is retried', async () => {
     const google = fakeGoogle({ insertFaults: [429, 429] });
-    const { booking } = await json(
-      await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-09T14:00:00Z', name: 'Lou', email: 'lou@example.org', answers: { company: 'L' } }, now }),
+    const booking = await hostView(
+      (await json(await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-09T14:00:00Z', name: 'Lou', email: 'lou@example.org', answers: { company: 'L' } }, now }))).booking.id,
     );
     expect(booking).toMatchObject({ status: 'confirmed', calendarStatus: 'created' });
     expect(google.events.size).toBe(1);
@@ -257,7 +260,7 @@ describe('calendar failures never lose the booking', () => {
       const start = fault === 'malformed-after-create' ? '2026-12-10T14:00:00Z' : '2026-12-11T14:00:00Z';
       const res = await call('/api/public/pages/ravi-intro/bookings', { body: { start, name: 'Mo', email: 'mo@example.org', answers: { company: 'M' } }, now });
       expect(res.status).toBe(201);
-      const { booking } = await json(res);
+      const booking = await hostView((await json(res)).booking.id);
       expect(google.events.size).toBe(1);
       const [event] = google.events.values();
       expect(booking).toMatchObject({ calendarStatus: 'created', calendarEventId: event.id, meetingUrl: event.hangoutLink });
@@ -269,8 +272,8 @@ describe('calendar failures never lose the booking', () => {
 
   it('a cancel whose event is already gone counts as done', async () => {
     const google = fakeGoogle();
-    const { booking } = await json(
-      await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-14T14:00:00Z', name: 'Ned', email: 'ned@example.org', answers: { company: 'N' } }, now }),
+    const booking = await hostView(
+      (await json(await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-14T14:00:00Z', name: 'Ned', email: 'ned@example.org', answers: { company: 'N' } }, now }))).booking.id,
     );
     // The host deleted it in Google Calendar first.
     google.events.get(booking.calendarEventId)!.deleted = true;
@@ -298,9 +301,11 @@ describe('a Durable Object reset in the middle of a reservation', () => {
     const res = await pending;
     // Give the interrupted code time to go on, were it able to: it must not commit anything.
     await new Promise((r) => setTimeout(r, 800));
-    // An interrupted reservation is refused with the error envelope, never half-written.
-    expect(res.status).toBeGreaterThanOrEqual(500);
-    expect((await json(res)).error.code).toBe('internal');
+    // An interrupted reservation is refused with the error envelope, never half-written: a 503
+    // the booker may retry (SPEC 15), not a 500.
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBeTruthy();
+    expect((await json(res)).error.code).toBe('unavailable');
     const rows = await env.DB.prepare("SELECT COUNT(*) n FROM bookings WHERE booker_email = 'pat@example.org'").first<{ n: number }>();
     expect(rows!.n).toBe(0);
     const report = await integrityReport(env.DB);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import ICAL from 'ical.js';
 import { call, env, json, login, seed } from '../helpers';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -12,6 +13,9 @@ async function newBooking(slug: string, start: string, email = `m${Date.parse(st
   const body = await json(res);
   return { ...body, token: (body.manageUrl as string).split('/').pop()! };
 }
+
+/** The assigned host, read from D1 (public answers do not name hosts). */
+const hostOf = async (id: string) => (await env.DB.prepare('SELECT host_id h FROM bookings WHERE id = ?').bind(id).first<{ h: number }>())!.h;
 
 const manage = (token: string, action?: 'cancel' | 'reschedule', body: unknown = {}) =>
   call(`/api/public/manage/${token}${action ? `/${action}` : ''}`, action ? { body, now } : { now });
@@ -100,7 +104,7 @@ describe('booker self-service through the manage token', () => {
     const { token, booking } = await newBooking('west-sales', '2027-01-05T14:00:00Z');
     const res = await manage(token, 'reschedule', { start: '2027-01-05T15:00:00Z' });
     expect(res.status).toBe(200);
-    expect((await json(res)).booking.hostId).toBe(booking.hostId);
+    expect(await hostOf((await json(res)).booking.id)).toBe(await hostOf(booking.id));
   });
 
   it('group: each booker has their own link and cancelling frees only their seat', async () => {
@@ -136,6 +140,112 @@ describe('group seats move on their own', () => {
     const report = await (await import('../../src/db/integrity')).integrityReport(env.DB);
     expect(report.groupsOverCapacity).toBe(0);
     expect(report.claimsOfUnconfirmed).toBe(0);
+  });
+});
+
+describe('group ICS SEQUENCE never goes backwards', () => {
+  /** Every invite emailed to an address, oldest first, as [uid, method, sequence]. */
+  async function invitesTo(email: string) {
+    const rows = await env.DB.prepare('SELECT ics FROM email_outbox WHERE to_address = ? AND ics IS NOT NULL ORDER BY rowid').bind(email).all<{ ics: string }>();
+    return rows.results.map(({ ics }) => {
+      const cal = new ICAL.Component(ICAL.parse(ics));
+      const event = cal.getFirstSubcomponent('vevent')!;
+      return [String(event.getFirstPropertyValue('uid')), String(cal.getFirstPropertyValue('method')), Number(event.getFirstPropertyValue('sequence'))] as [string, string, number];
+    });
+  }
+
+  /** Each later invite for a UID has a strictly greater SEQUENCE. */
+  function expectRising(invites: [string, string, number][]) {
+    const last = new Map<string, number>();
+    for (const [uid, method, sequence] of invites) {
+      if (last.has(uid)) expect(sequence, `${method} ${uid} after SEQUENCE ${last.get(uid)}`).toBeGreaterThan(last.get(uid)!);
+      last.set(uid, sequence);
+    }
+  }
+
+  it('a seat leaves and rejoins, then the host cancels: every booker’s invites rise per UID', async () => {
+    const start = '2027-01-19T15:00:00Z';
+    const a = await newBooking('west-webinar', start, 'seq-a@example.org');
+    await newBooking('west-webinar', start, 'seq-b@example.org');
+    expect((await manage(a.token, 'cancel', {})).status).toBe(200);
+    const again = await newBooking('west-webinar', start, 'seq-a@example.org');
+    expect(again.booking.id).toBe(a.booking.id);
+    const invites = await invitesTo('seq-a@example.org');
+    expect(invites.map(([, method]) => method)).toEqual(['REQUEST', 'CANCEL', 'REQUEST']);
+    expectRising(invites);
+    // The downloadable invite carries the occurrence's current SEQUENCE, never an older one.
+    const ics = await (await call(`/api/public/manage/${again.token}/invite.ics`, { now })).text();
+    expect(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!.getFirstPropertyValue('sequence')).toBe(invites[2][2]);
+    const cancel = await call(`/api/bookings/${a.booking.id}/cancel`, { token: await login('rep2@example.com'), body: {}, now });
+    expect(cancel.status).toBe(200);
+    for (const email of ['seq-a@example.org', 'seq-b@example.org']) expectRising(await invitesTo(email));
+    expect((await invitesTo('seq-a@example.org')).at(-1)![1]).toBe('CANCEL');
+  });
+
+  it('a seat moves away and back, another seat moves in: invites rise per UID', async () => {
+    const first = '2027-01-20T15:00:00Z';
+    const a = await newBooking('west-webinar', first, 'seq-move-a@example.org');
+    await newBooking('west-webinar', first, 'seq-move-b@example.org');
+    const c = await newBooking('west-webinar', '2027-01-20T18:00:00Z', 'seq-move-c@example.org');
+    expect((await manage(a.token, 'reschedule', { start: '2027-01-20T17:00:00Z' })).status).toBe(200);
+    expect((await manage(a.token, 'reschedule', { start: first })).status).toBe(200);
+    expect((await manage(c.token, 'reschedule', { start: first })).status).toBe(200);
+    const invites = await invitesTo('seq-move-a@example.org');
+    expect(invites.filter(([uid]) => uid === a.booking.icsUid).map(([, method]) => method)).toEqual(['REQUEST', 'CANCEL', 'REQUEST']);
+    expectRising(invites);
+    expectRising(await invitesTo('seq-move-c@example.org'));
+    const res = await call(`/api/bookings/${a.booking.id}/reschedule`, { token: await login('rep2@example.com'), body: { start: '2027-01-20T19:00:00Z' }, now });
+    expect(res.status).toBe(200);
+    for (const who of ['a', 'b', 'c']) expectRising(await invitesTo(`seq-move-${who}@example.org`));
+  });
+});
+
+describe('round robin on a booker’s reschedule', () => {
+  it('a busy host’s booking goes to the least recent free host (not the lowest id) and moves the cursor', async () => {
+    const admin = await login('admin@example.com');
+    const created = await call('/api/scheduling-pages', {
+      token: admin,
+      now,
+      body: {
+        slug: 'rr-reschedule',
+        title: 'Rotation on reschedule',
+        durationMinutes: 30,
+        timezone: 'America/New_York',
+        locationType: 'phone',
+        locationValue: '+1 555 0142',
+        strategy: 'round_robin',
+        hosts: [
+          { userId: 2, weight: 1 },
+          { userId: 3, weight: 1 },
+          { userId: 4, weight: 5 },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const pageId = (await json(created)).page.id;
+    const cursors = async () =>
+      (await env.DB.prepare('SELECT user_id, rotation FROM round_robin_cursors WHERE page_id = ? ORDER BY rotation').bind(pageId).all<{ user_id: number }>()).results.map((r) => r.user_id);
+    // Nobody assigned yet: weight 5 first (4), then the tie of weight 1 by id (2). Host 3 is never picked.
+    const mine = await newBooking('rr-reschedule', '2027-01-21T14:00:00Z', 'rr-move@example.org');
+    expect(await hostOf(mine.booking.id)).toBe(4);
+    expect(await hostOf((await newBooking('rr-reschedule', '2027-01-21T14:30:00Z', 'rr-other@example.org')).booking.id)).toBe(2);
+    expect(await cursors()).toEqual([4, 2]);
+    // Host 4 is busy at the new time: 2 and 3 are free, and 3 has never had a booking.
+    await newBooking('rosa-demo', '2027-01-21T16:15:00Z', 'rr-busy4@example.org');
+    const moved = await manage(mine.token, 'reschedule', { start: '2027-01-21T16:30:00Z' });
+    expect(moved.status).toBe(200);
+    const second = (await json(moved)).booking;
+    expect(await hostOf(second.id)).toBe(3);
+    expect(await cursors()).toEqual([4, 2, 3]);
+    // Host 3 is busy next: 2 and 4 are free, and 4 is the least recent.
+    const busy3 = await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2027-01-21T18:00:00Z', name: 'Busy', email: 'rr-busy3@example.org', answers: { company: 'X' } }, now });
+    expect(busy3.status).toBe(201);
+    const third = await manage(mine.token, 'reschedule', { start: '2027-01-21T18:00:00Z' });
+    expect(third.status).toBe(200);
+    expect(await hostOf((await json(third)).booking.id)).toBe(4);
+    expect(await cursors()).toEqual([2, 3, 4]);
+    const row = await env.DB.prepare('SELECT last_assigned_at t FROM round_robin_cursors WHERE page_id = ? AND user_id = 4').bind(pageId).first<{ t: number }>();
+    expect(row!.t).toBe(NOW.getTime());
   });
 });
 
