@@ -90,7 +90,10 @@
     }
     for (const button of drawer.querySelectorAll('[data-action="attendance"]')) {
       button.addEventListener('click', async () => {
-        const r = await post(`/api/bookings/${id}/attendance`, { status: button.dataset.status });
+        // A group attendee's own mark carries their id; without it the whole occurrence is marked.
+        const body = { status: button.dataset.status };
+        if (button.dataset.attendee) body.attendeeId = button.dataset.attendee;
+        const r = await post(`/api/bookings/${id}/attendance`, body);
         if (!r.ok) { status.textContent = messageFor(r); return; }
         location.reload();
       });

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { bookingPageFields, type BookingRecord } from './bookings';
+import { attendeesQuery, bookingPageFields, byBooking, forViewer, hostFields, personLinkFields, personOwner, type ViewedBooking } from './bookings';
 import { bookingHosts, bookings, persons, schedulingPages, users } from './schema';
-import { bookingScopeCondition } from './scope';
+import { bookingScopeCondition, personScopeCondition } from './scope';
 import { TAB_RULES, encodeCursor, type Cursor, type Tab } from '../domain/tabs';
 import type { SessionUser } from '../domain/permissions';
 
@@ -45,10 +45,7 @@ function tabPage(user: SessionUser, q: ListQuery) {
   if (q.q) {
     // The candidates are a superset; the exact, escaped match keeps only true hits.
     if (q.candidateIds) conditions.push(inArray(bookings.id, sql`(SELECT value FROM json_each(${JSON.stringify(q.candidateIds)}))`));
-    const p = likePattern(q.q);
-    conditions.push(
-      sql`(${bookings.bookerName} LIKE ${p} ESCAPE '\\' OR ${bookings.bookerEmail} LIKE ${p} ESCAPE '\\' OR ${persons.name} LIKE ${p} ESCAPE '\\')`,
-    );
+    conditions.push(searchMatch(user, q.q));
   }
   if (q.cursor) {
     const { startAt: at, id } = q.cursor;
@@ -62,22 +59,36 @@ function tabPage(user: SessionUser, q: ListQuery) {
   return { where: and(...conditions), order };
 }
 
-export type ListedBooking = BookingRecord & { personName: string | null; personEmail: string | null };
+export type ListedBooking = ViewedBooking;
+
+/**
+ * The exact search match, on what the row shows the user: a group occurrence's current
+ * attendees (any of them), else the booking's booker; a CRM name only where the person is
+ * visible to the user (SPEC 15), so a search cannot reveal a hidden link. The attendee probes
+ * use booking_attendees_booking_idx.
+ */
+function searchMatch(user: SessionUser, term: string): SQL {
+  const p = likePattern(term);
+  const like = (column: SQL | AnyColumn) => sql`${column} LIKE ${p} ESCAPE '\\'`;
+  const scope = user.permissions.view;
+  const hasSeats = sql`EXISTS (SELECT 1 FROM booking_attendees sx WHERE sx.booking_id = "bookings"."id" AND sx.status = 'confirmed')`;
+  const seatMatch = sql`EXISTS (SELECT 1 FROM booking_attendees sa LEFT JOIN persons sp ON sp.id = sa.person_id
+    WHERE sa.booking_id = "bookings"."id" AND sa.status = 'confirmed'
+      AND (${like(sql`sa.name`)} OR ${like(sql`sa.email`)} OR (${like(sql`sp.name`)} AND ${personScopeCondition(user, scope, sql`sp.owner_id`)})))`;
+  const bookerMatch = sql`(${like(bookings.bookerName)} OR ${like(bookings.bookerEmail)} OR (${like(persons.name)} AND ${personScopeCondition(user, scope, persons.ownerId)}))`;
+  return sql`(CASE WHEN ${hasSeats} THEN ${seatMatch} ELSE ${bookerMatch} END)`;
+}
 
 /** The rows of one page of a tab (one more than the limit, to know whether another follows). */
 export const tabRowsQuery = (db: Db, user: SessionUser, q: ListQuery) => rowsOf(db, tabPage(user, q), q.limit);
 
 function rowsOf(db: Db, { where, order }: ReturnType<typeof tabPage>, limit: number) {
   return db
-    .select({
-      booking: bookings,
-      page: bookingPageFields,
-      personName: persons.name,
-      personEmail: persons.email,
-    })
+    .select({ booking: bookings, page: bookingPageFields, ...personLinkFields })
     .from(bookings)
     .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
     .leftJoin(persons, eq(persons.id, bookings.personId))
+    .leftJoin(personOwner, eq(personOwner.id, persons.ownerId))
     .where(where)
     .orderBy(...order)
     .limit(limit + 1);
@@ -99,15 +110,15 @@ async function searchCandidates(db: Db, term: string): Promise<string[] | undefi
 }
 
 /**
- * One page of a tab with everything its rows show: one D1 round trip (two for a search, whose
- * candidates come first).
+ * One page of a tab with everything its rows show (hosts, a group's attendees, the CRM as the
+ * user may see it): one D1 round trip (two for a search, whose candidates come first).
  */
 export async function listBookings(db: Db, user: SessionUser, query: ListQuery): Promise<{ rows: ListedBooking[]; nextCursor: string | null }> {
   const q = query.q ? { ...query, candidateIds: await searchCandidates(db, query.q) } : query;
   const filter = tabPage(user, q);
   const { where, order } = filter;
   const rowsQuery = rowsOf(db, filter, q.limit);
-  // The same page of ids as a subquery, so the hosts come in the same batch.
+  // The same page of ids as a subquery, so the hosts and attendees come in the same batch.
   const pageIds = db
     .select({ id: bookings.id })
     .from(bookings)
@@ -115,20 +126,20 @@ export async function listBookings(db: Db, user: SessionUser, query: ListQuery):
     .where(where)
     .orderBy(...order)
     .limit(q.limit + 1);
-  const [rows, hosts] = await db.batch([
+  const [rows, hosts, attendees] = await db.batch([
     rowsQuery,
     db
       .select({ bookingId: bookingHosts.bookingId, userId: bookingHosts.userId, teamId: users.teamId })
       .from(bookingHosts)
       .innerJoin(users, eq(users.id, bookingHosts.userId))
       .where(inArray(bookingHosts.bookingId, pageIds)),
+    attendeesQuery(db, pageIds),
   ]);
-  const hostsByBooking = new Map<string, { userId: number; teamId: number | null }[]>();
-  for (const h of hosts) hostsByBooking.set(h.bookingId, [...(hostsByBooking.get(h.bookingId) ?? []), h]);
-  const page = rows.slice(0, q.limit).map((r) => {
-    const h = (hostsByBooking.get(r.booking.id) ?? []).sort((a, b) => a.userId - b.userId);
-    return { ...r, hostIds: h.map((x) => x.userId), hostTeamIds: h.map((x) => x.teamId) };
-  });
+  const hostsOf = byBooking(hosts);
+  const attendeesOf = byBooking(attendees);
+  const page = rows.slice(0, q.limit).map((r) =>
+    forViewer(user, { booking: r.booking, page: r.page, ...hostFields(hostsOf.get(r.booking.id)) }, r, attendeesOf.get(r.booking.id) ?? []),
+  );
   const last = rows.length > q.limit ? rows[q.limit - 1].booking : null;
   return { rows: page, nextCursor: last ? encodeCursor({ startAt: last.startAt, id: last.id }) : null };
 }

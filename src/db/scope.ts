@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Scope } from './schema';
 import type { SessionUser } from '../domain/permissions';
 
@@ -16,6 +16,25 @@ export function bookingScopeCondition(user: SessionUser, scope: Scope | null): S
     case 'team':
       if (user.teamId === null) return sql`0 = 1`;
       return sql`EXISTS (SELECT 1 FROM booking_hosts bh JOIN users hu ON hu.id = bh.user_id WHERE bh.booking_id = "bookings"."id" AND hu.team_id = ${user.teamId})`;
+    default:
+      return sql`0 = 1`;
+  }
+}
+
+/**
+ * CRM visibility in SQL (mirrors personWithinScope): the person whose owner id is `ownerId`
+ * is visible when the owner is in the user's scope; ownerless people only to scope `all`.
+ * Team is a primary-key probe on users.
+ */
+export function personScopeCondition(user: Pick<SessionUser, 'id' | 'teamId'>, scope: Scope | null, ownerId: SQL | AnyColumn): SQL {
+  switch (scope) {
+    case 'all':
+      return sql`1 = 1`;
+    case 'own':
+      return sql`${ownerId} = ${user.id}`;
+    case 'team':
+      if (user.teamId === null) return sql`0 = 1`;
+      return sql`EXISTS (SELECT 1 FROM users ou WHERE ou.id = ${ownerId} AND ou.team_id = ${user.teamId})`;
     default:
       return sql`0 = 1`;
   }

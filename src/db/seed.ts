@@ -64,12 +64,13 @@ const PAGES = [
   { id: 6, slug: 'jonas-beratung', owner_id: 6, title: 'Beratung mit Jonas', duration_minutes: 30, timezone: 'Europe/Berlin', location_type: 'google_meet', location_value: null, strategy: 'individual', group_capacity: null, hosts: [[6, 1]] },
 ] as const;
 
+/** Each with an owner (CRM visibility follows them): the West reps and manager, and Jonas (East) for Dieter. */
 const PERSONS = [
-  { id: 1, email: 'alice@acme.test', name: 'Alice Carter', phone: '+1 555 0101', stage: 'opportunity' },
-  { id: 2, email: 'bob@globex.test', name: 'Bob Nguyen', phone: null, stage: 'lead' },
-  { id: 3, email: 'carol@initech.test', name: 'Carol Diaz', phone: '+1 555 0103', stage: 'customer' },
-  { id: 4, email: 'dieter@beispiel.test', name: 'Dieter Braun', phone: null, stage: 'lead' },
-  { id: 5, email: 'erin@umbrella.test', name: 'Erin Park', phone: null, stage: 'marketing_qualified' },
+  { id: 1, email: 'alice@acme.test', name: 'Alice Carter', phone: '+1 555 0101', stage: 'opportunity', owner: 3 },
+  { id: 2, email: 'bob@globex.test', name: 'Bob Nguyen', phone: null, stage: 'lead', owner: 4 },
+  { id: 3, email: 'carol@initech.test', name: 'Carol Diaz', phone: '+1 555 0103', stage: 'customer', owner: 2 },
+  { id: 4, email: 'dieter@beispiel.test', name: 'Dieter Braun', phone: null, stage: 'lead', owner: 6 },
+  { id: 5, email: 'erin@umbrella.test', name: 'Erin Park', phone: null, stage: 'marketing_qualified', owner: 4 },
 ];
 
 type SeedBooking = {
@@ -150,6 +151,7 @@ export async function seedStatements(opts: { environment: string | undefined; no
         phone: person.phone,
         lifecycle_stage: person.stage,
         lifecycle_meta: JSON.stringify({ attendedCount: person.id === 1 ? 1 : 0, noShowCount: 0, lastNoShowAt: null }),
+        owner_id: person.owner,
         created_at: createdAt,
       }),
       insert('activities', { id: person.id * 10 + 1, person_id: person.id, kind: 'email', summary: `Sent pricing overview to ${person.name}`, booking_id: null, occurred_at: createdAt + 86_400_000 }),

@@ -28,3 +28,17 @@ export function withinScope(user: SessionUser, scope: Scope | null, booking: Boo
 export function userWithinScope(user: SessionUser, scope: Scope | null, target: { id: number; teamId: number | null }) {
   return withinScope(user, scope, { hostIds: [target.id], hostTeamIds: [target.teamId] });
 }
+
+/** A CRM person's owner as the visibility rule needs it; id null = nobody owns them. */
+export type PersonOwner = { ownerId: number | null; ownerTeamId: number | null };
+
+/**
+ * CRM visibility (SPEC 15): a person is visible when their owner is inside `scope` for `user`;
+ * an ownerless person only to scope `all`. Mirrors personScopeCondition in SQL.
+ */
+export function personWithinScope(user: Pick<SessionUser, 'id' | 'teamId'>, scope: Scope | null, owner: PersonOwner): boolean {
+  if (scope === 'all') return true;
+  if (owner.ownerId === null) return false;
+  if (scope === 'own') return owner.ownerId === user.id;
+  return scope === 'team' && user.teamId !== null && owner.ownerTeamId === user.teamId;
+}

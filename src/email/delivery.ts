@@ -154,16 +154,17 @@ async function keepLocally(env: Bindings, db: Db, rows: Row[], composed: Set<str
 async function composeQueued(env: Bindings, db: Db, rows: Row[], now: number): Promise<{ ready: Row[]; composed: Set<string> }> {
   const ready: Row[] = [];
   const composedNow = new Set<string>();
-  const briefingIds = [...new Set(rows.filter((r) => r.kind === 'briefing' && r.bookingId).map((r) => r.bookingId!))];
-  if (briefingIds.length === 0) return { ready: rows, composed: composedNow };
-  const composed = await composeBriefings(db, briefingIds, env.APP_URL.replace(/\/+$/, ''), now);
+  // Composed per recipient: the CRM part depends on what that host may see.
+  const briefings = rows.filter((r) => r.kind === 'briefing' && r.bookingId).map((r) => ({ id: r.id, bookingId: r.bookingId!, to: r.toAddress }));
+  if (briefings.length === 0) return { ready: rows, composed: composedNow };
+  const composed = await composeBriefings(db, briefings, env.APP_URL.replace(/\/+$/, ''), now);
   const skipped: { id: string; reason: string }[] = [];
   for (const row of rows) {
     if (row.kind !== 'briefing') {
       ready.push(row);
       continue;
     }
-    const briefing = composed.get(row.bookingId ?? '') ?? { kind: 'skip', reason: 'booking not found' };
+    const briefing = composed.get(row.id) ?? { kind: 'skip', reason: 'booking not found' };
     if (briefing.kind === 'skip') skipped.push({ id: row.id, reason: briefing.reason });
     else if (row.textBody) ready.push(row);
     else {

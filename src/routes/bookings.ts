@@ -3,15 +3,15 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { bookings, outbox, persons } from '../db/schema';
-import { bookingJson, hostsView, loadBookingRecord, type BookingRecord } from '../db/bookings';
+import { bookingAttendees, bookings, outbox, persons } from '../db/schema';
+import { bookingJson, hostsView, loadBookingRecord, type BookingRecord, type ViewedBooking } from '../db/bookings';
 import { listBookings } from '../db/booking-list';
 import { d1Statement } from '../db/batch';
 import { withinScope, type Permission } from '../domain/permissions';
 import { TABS, decodeCursor, tabOf } from '../domain/tabs';
 import { issueManageToken, revokeManageTokens } from '../db/manage-tokens';
 import { forbidden, invalidState, notFound, validationFailed } from '../http/errors';
-import { isoInstant, textIdParam } from '../http/schemas';
+import { isoInstant, textIdParam, typedText } from '../http/schemas';
 import { validate } from '../http/validate';
 import { changeBooking } from '../services/booking-actions';
 import { manageUrlFor } from '../services/reservations';
@@ -28,13 +28,14 @@ const listQuery = z.strictObject({
   hostId: z.coerce.number().int().positive().max(2 ** 31).optional(),
 });
 
-const rescheduleBody = z.strictObject({ start: isoInstant, message: z.string().trim().max(1000).optional() });
-const attendanceBody = z.strictObject({ status: z.enum(['attended', 'no_show']) });
+const rescheduleBody = z.strictObject({ start: isoInstant, message: typedText(1000, { multiline: true, optional: true }).optional() });
+// attendeeId: one attendee of a group occurrence (without it, every current attendee).
+const attendanceBody = z.strictObject({ status: z.enum(['attended', 'no_show']), attendeeId: z.string().min(1).max(100).optional() });
 
 /** Outside the view scope → 404 (no hint it exists); in view but lacking `permission` → 403. */
-export async function authorizeBooking(c: Context<AppEnv>, id: string, permission: Permission): Promise<BookingRecord> {
+export async function authorizeBooking(c: Context<AppEnv>, id: string, permission: Permission): Promise<ViewedBooking> {
   const user = c.get('user');
-  const record = await loadBookingRecord(getDb(c.env.DB), id);
+  const record = await loadBookingRecord(getDb(c.env.DB), id, user);
   if (!record || !withinScope(user, user.permissions.view, hostsView(record))) throw notFound('Booking not found');
   if (!withinScope(user, user.permissions[permission], hostsView(record))) throw forbidden();
   return record;
@@ -44,6 +45,41 @@ function requireTab(record: BookingRecord, now: number, tab: 'upcoming' | 'past'
   if (tabOf(record.booking, now) !== tab) {
     throw invalidState(tab === 'upcoming' ? 'Only upcoming bookings can be changed' : 'Attendance is marked on past bookings');
   }
+}
+
+type Attendance = 'attended' | 'no_show';
+
+const attendanceIs = (column: typeof bookings.attendance | typeof bookingAttendees.attendance, value: Attendance | null) =>
+  value === null ? isNull(column) : eq(column, value);
+
+/**
+ * A person's lifecycle counts and activity for one attendance change from `previous`, to run
+ * right after the statement that records the mark: both move only if that update took
+ * (changes() = 1), so a repeated or racing request cannot count twice. Nothing for a booker
+ * without a person the user may see.
+ */
+function lifecycleStatements(
+  d1: D1Database,
+  db: ReturnType<typeof getDb>,
+  personId: number | null,
+  previous: Attendance | null,
+  mark: { status: Attendance; now: number; title: string; bookingId: string },
+): D1PreparedStatement[] {
+  if (personId === null) return [];
+  const count = (key: 'attendedCount' | 'noShowCount') => sql`COALESCE(json_extract(${persons.lifecycleMeta}, '$.${sql.raw(key)}'), 0)`;
+  const noShow = mark.status === 'no_show';
+  const meta = noShow
+    ? sql`json_set(${persons.lifecycleMeta}, '$.noShowCount', ${count('noShowCount')} + 1, '$.lastNoShowAt', ${new Date(mark.now).toISOString()}, '$.attendedCount', MAX(0, ${count('attendedCount')} - ${previous === 'attended' ? 1 : 0}))`
+    : sql`json_set(${persons.lifecycleMeta}, '$.attendedCount', ${count('attendedCount')} + 1, '$.noShowCount', MAX(0, ${count('noShowCount')} - ${previous === 'no_show' ? 1 : 0}))`;
+  return [
+    d1Statement(d1, db.update(persons).set({ lifecycleMeta: meta as never }).where(and(eq(persons.id, personId), sql`changes() = 1`))),
+    d1Statement(
+      d1,
+      sql`INSERT INTO activities (person_id, kind, summary, booking_id, occurred_at)
+        SELECT ${personId}, ${noShow ? 'no_show' : 'attended'}, ${`${noShow ? 'No-show' : 'Attended'}: ${mark.title}`}, ${mark.bookingId}, ${mark.now}
+        WHERE changes() = 1`,
+    ),
+  ];
 }
 
 export const bookingRoutes = new Hono<AppEnv>()
@@ -86,7 +122,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     });
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
-    return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId))!) });
+    return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId, c.get('user')))!) });
   })
   .post('/:id/cancel', validate('param', textIdParam), validate('json', cancelBody), async (c) => {
     const record = await authorizeBooking(c, c.req.valid('param').id, 'delete');
@@ -101,7 +137,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     });
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
-    return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId))!) });
+    return c.json({ booking: bookingJson((await loadBookingRecord(getDb(c.env.DB), result.bookingId, c.get('user')))!) });
   })
   .post('/:id/manage-link', validate('param', textIdParam), async (c) => {
     const record = await authorizeBooking(c, c.req.valid('param').id, 'edit');
@@ -115,44 +151,46 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json({ manageUrl: manageUrlFor(c.env, record.page.slug, token) });
   })
   .post('/:id/attendance', validate('param', textIdParam), validate('json', attendanceBody), async (c) => {
+    const user = c.get('user');
     const record = await authorizeBooking(c, c.req.valid('param').id, 'edit');
     const now = c.get('now').getTime();
     requireTab(record, now, 'past');
-    const status = c.req.valid('json').status;
-    const previous = record.booking.attendance;
+    const { status, attendeeId } = c.req.valid('json');
     const db = getDb(c.env.DB);
-    if (previous !== status) {
-      const personId = record.booking.personId;
-      const delta = (key: 'attendedCount' | 'noShowCount', d: number) =>
-        sql`json_set(${persons.lifecycleMeta}, '$.${sql.raw(key)}', COALESCE(json_extract(${persons.lifecycleMeta}, '$.${sql.raw(key)}'), 0) + ${d})`;
-      const noShow = status === 'no_show';
-      // The person's counts move only if this request's attendance update took (changes() = 1),
-      // so a repeated or racing request cannot count twice.
-      const meta = noShow
-        ? sql`json_set(${delta('noShowCount', 1)}, '$.lastNoShowAt', ${new Date(now).toISOString()}, '$.attendedCount', MAX(0, COALESCE(json_extract(${persons.lifecycleMeta}, '$.attendedCount'), 0) - ${previous === 'attended' ? 1 : 0}))`
-        : sql`json_set(${delta('attendedCount', 1)}, '$.noShowCount', MAX(0, COALESCE(json_extract(${persons.lifecycleMeta}, '$.noShowCount'), 0) - ${previous === 'no_show' ? 1 : 0}))`;
-      const statements = [
-        d1Statement(
-          c.env.DB,
-          db
-            .update(bookings)
-            .set({ attendance: status, updatedAt: now })
-            .where(and(eq(bookings.id, record.booking.id), previous === null ? isNull(bookings.attendance) : eq(bookings.attendance, previous))),
-        ),
-      ];
-      if (personId !== null) {
+    const id = record.booking.id;
+    const mark = { status, now, title: record.page.title, bookingId: id };
+    const statements: D1PreparedStatement[] = [];
+    if (record.attendees) {
+      // A group occurrence: one attendee, or every current one.
+      const targets = attendeeId === undefined ? record.attendees : record.attendees.filter((a) => a.id === attendeeId);
+      if (targets.length === 0) throw notFound('Attendee not found');
+      for (const a of targets) {
+        if (a.attendance === status) continue;
+        const seat = and(eq(bookingAttendees.id, a.id), eq(bookingAttendees.bookingId, id), eq(bookingAttendees.status, 'confirmed'), attendanceIs(bookingAttendees.attendance, a.attendance));
+        statements.push(d1Statement(c.env.DB, db.update(bookingAttendees).set({ attendance: status }).where(seat)), ...lifecycleStatements(c.env.DB, db, a.personId, a.attendance, mark));
+      }
+      // The occurrence's own mark: its attendees' when they all agree.
+      if (statements.length)
         statements.push(
-          d1Statement(c.env.DB, db.update(persons).set({ lifecycleMeta: meta as never }).where(and(eq(persons.id, personId), sql`changes() = 1`))),
           d1Statement(
             c.env.DB,
-            sql`INSERT INTO activities (person_id, kind, summary, booking_id, occurred_at)
-              SELECT ${personId}, ${noShow ? 'no_show' : 'attended'}, ${`${noShow ? 'No-show' : 'Attended'}: ${record.page.title}`}, ${record.booking.id}, ${now}
-              WHERE changes() = 1`,
+            sql`UPDATE bookings SET attendance = (SELECT CASE WHEN COUNT(*) = COUNT(attendance) AND COUNT(DISTINCT attendance) = 1 THEN MAX(attendance) END
+              FROM booking_attendees WHERE booking_id = ${id} AND status = 'confirmed'), updated_at = ${now} WHERE id = ${id}`,
           ),
         );
+    } else {
+      if (attendeeId !== undefined) throw notFound('Attendee not found');
+      const previous = record.booking.attendance;
+      if (previous !== status) {
+        const row = and(eq(bookings.id, id), attendanceIs(bookings.attendance, previous));
+        statements.push(
+          d1Statement(c.env.DB, db.update(bookings).set({ attendance: status, updatedAt: now }).where(row)),
+          // personId is null when the person is outside the user's CRM visibility (SPEC 15).
+          ...lifecycleStatements(c.env.DB, db, record.booking.personId, previous, mark),
+        );
       }
-      await c.env.DB.batch(statements);
     }
-    return c.json({ booking: bookingJson((await loadBookingRecord(db, record.booking.id))!) });
+    if (statements.length) await c.env.DB.batch(statements);
+    return c.json({ booking: bookingJson((await loadBookingRecord(db, id, user))!) });
   });
 

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { activities, opportunities, persons } from '../db/schema';
-import { bookingScopeCondition } from '../db/scope';
+import { personScopeCondition } from '../db/scope';
 import { notFound } from '../http/errors';
 import { idParam } from '../http/schemas';
 import { validate } from '../http/validate';
@@ -12,11 +12,8 @@ export const personRoutes = new Hono<AppEnv>().get('/:id', validate('param', idP
   const user = c.get('user');
   const { id } = c.req.valid('param');
   const db = getDb(c.env.DB);
-  // A person is visible through a booking in the caller's view scope (or to scope `all`).
-  const visible =
-    user.permissions.view === 'all'
-      ? sql`1 = 1`
-      : sql`EXISTS (SELECT 1 FROM bookings WHERE bookings.person_id = ${persons.id} AND ${bookingScopeCondition(user, user.permissions.view)})`;
+  // CRM visibility follows the person's owner (SPEC 15): outside the caller's view scope → 404.
+  const visible = personScopeCondition(user, user.permissions.view, persons.ownerId);
   const [[person], recent, opps] = await db.batch([
     db.select().from(persons).where(and(eq(persons.id, id), visible)),
     db.select().from(activities).where(eq(activities.personId, id)).orderBy(desc(activities.occurredAt)).limit(20),
@@ -31,6 +28,7 @@ export const personRoutes = new Hono<AppEnv>().get('/:id', validate('param', idP
       phone: person.phone,
       lifecycleStage: person.lifecycleStage,
       lifecycleMeta: person.lifecycleMeta,
+      ownerId: person.ownerId,
       activities: recent.map((a) => ({ id: a.id, kind: a.kind, summary: a.summary, bookingId: a.bookingId, occurredAt: new Date(a.occurredAt).toISOString() })),
       opportunities: opps.map(({ id: oid, name, stage, amount, status }) => ({ id: oid, name, stage, amount, status })),
     },

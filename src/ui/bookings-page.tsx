@@ -27,6 +27,35 @@ function Badge({ attendance }: { attendance: BookingJson['attendance'] }) {
   return null;
 }
 
+/** A group occurrence's current attendees, each with their own attendance (Past tab, scheduler.edit). */
+function Attendees({ b, tab }: { b: BookingRow; tab: Tab }) {
+  return (
+    <ul class="attendees">
+      {(b.attendees ?? []).map((a) => (
+        <li data-attendee={a.id}>
+          {a.name} · {a.email} <Badge attendance={a.attendance} />
+          {tab === 'past' && b.canEdit && (
+            <span class="attendee-actions">
+              {(['attended', 'no_show'] as const).map((status) => (
+                <button
+                  type="button"
+                  data-action="attendance"
+                  data-attendee={a.id}
+                  data-status={status}
+                  aria-pressed={a.attendance === status ? 'true' : 'false'}
+                  aria-label={`Mark ${a.name} ${status === 'attended' ? 'attended' : 'no-show'}`}
+                >
+                  {status === 'attended' ? 'Attended' : 'No-show'}
+                </button>
+              ))}
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
   const strategy =
     b.strategy === 'group' ? `Group · ${b.attendeeCount} attendee${b.attendeeCount === 1 ? '' : 's'}` : b.strategy.replace('_', ' ');
@@ -37,11 +66,22 @@ function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
         <dd>{formatInZone(Date.parse(b.start), b.timezone, 'full')} ({b.timezone})</dd>
         <dt>Ends</dt>
         <dd>{formatInZone(Date.parse(b.end), b.timezone, 'full')} ({b.timezone})</dd>
-        <dt>Booker</dt>
-        <dd>
-          {b.bookerName} · {b.bookerEmail}
-          {b.bookerPhone ? ` · ${b.bookerPhone}` : ''}
-        </dd>
+        {b.attendees ? (
+          <>
+            <dt>Attendees</dt>
+            <dd>
+              <Attendees b={b} tab={tab} />
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Booker</dt>
+            <dd>
+              {b.bookerName} · {b.bookerEmail}
+              {b.bookerPhone ? ` · ${b.bookerPhone}` : ''}
+            </dd>
+          </>
+        )}
         <dt>Strategy</dt>
         <dd>{strategy}</dd>
         <dt>Location</dt>
@@ -104,10 +144,10 @@ function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
         {tab === 'past' && b.canEdit && (
           <>
             <button type="button" data-action="attendance" data-status="attended" aria-pressed={b.attendance === 'attended' ? 'true' : 'false'}>
-              Mark attended
+              Mark {b.attendees ? 'all ' : ''}attended
             </button>
             <button type="button" data-action="attendance" data-status="no_show" aria-pressed={b.attendance === 'no_show' ? 'true' : 'false'}>
-              Mark no-show
+              Mark {b.attendees ? 'all ' : ''}no-show
             </button>
           </>
         )}

@@ -14,9 +14,10 @@ beforeAll(() => seed(NOW));
 let fake: ReturnType<typeof fakeResend> | undefined;
 afterEach(() => fake?.restore());
 
+/** By default Erin Park (person 5), whom rep2 owns: the host of rosa-demo sees her CRM record. */
 async function bookAt(slug: string, start: string, createdAt: string, extra: Record<string, unknown> = {}) {
   const res = await call(`/api/public/pages/${slug}/bookings`, {
-    body: { start, name: 'Alice Carter', email: 'alice@acme.test', ...extra },
+    body: { start, name: 'Erin Park', email: 'erin@umbrella.test', ...extra },
     now: createdAt,
   });
   expect(res.status).toBe(201);
@@ -45,10 +46,10 @@ describe('pre-meeting briefing sweep', () => {
     const mails = (await briefings(b.id)).results;
     expect(mails).toHaveLength(1);
     // No RESEND_API_KEY in tests: composed, then kept for the local mailbox.
-    expect(mails[0]).toMatchObject({ to_address: 'rep2@example.com', status: 'sent', subject: 'In 1 hour: Product demo with Alice Carter' });
-    expect(mails[0].text_body).toContain('Lifecycle stage: opportunity');
+    expect(mails[0]).toMatchObject({ to_address: 'rep2@example.com', status: 'sent', subject: 'In 1 hour: Product demo with Erin Park' });
+    expect(mails[0].text_body).toContain('Lifecycle stage: marketing_qualified');
     expect(mails[0].text_body).toContain('Discovery call: budget approved for Q1');
-    expect(mails[0].text_body).toContain('Carter expansion');
+    expect(mails[0].text_body).toContain('Park expansion');
     expect(mails[0].text_body).not.toContain('Pilot'); // won, not open
     expect(mails[0].text_body).toContain('Tue, Nov 24, 2026, 9:45 AM'); // the page's zone, New York
     const row = await env.DB.prepare('SELECT briefing_sent_at FROM bookings WHERE id = ?').bind(b.id).first<{ briefing_sent_at: number }>();
@@ -57,7 +58,7 @@ describe('pre-meeting briefing sweep', () => {
     await cron(sweepAt + 5 * 60_000);
     expect((await briefings(b.id)).results).toHaveLength(1);
     const mailbox = await (await call('/dev/mailbox')).text();
-    expect(mailbox).toContain('In 1 hour: Product demo with Alice Carter');
+    expect(mailbox).toContain('In 1 hour: Product demo with Erin Park');
   });
 
   it('is composed when it goes out, from the CRM as it is then', async () => {
@@ -66,7 +67,7 @@ describe('pre-meeting briefing sweep', () => {
     expect(await sweepBriefings(env, at)).toBe(1);
     const [queued] = (await briefings(b.id)).results;
     expect(queued).toMatchObject({ status: 'pending', text_body: '' });
-    await env.DB.prepare("INSERT INTO activities (person_id, kind, summary, occurred_at) VALUES (1, 'email', 'Sent the security questionnaire', ?)").bind(at + 60_000).run();
+    await env.DB.prepare("INSERT INTO activities (person_id, kind, summary, occurred_at) VALUES (5, 'email', 'Sent the security questionnaire', ?)").bind(at + 60_000).run();
     await sweepOutbox(env, at + 120_000);
     const [sent] = (await briefings(b.id)).results;
     expect(sent.status).toBe('sent');
@@ -77,7 +78,8 @@ describe('pre-meeting briefing sweep', () => {
     const base = 'https://resend.fake';
     const withResend = { ...env, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: base } as typeof env;
     fake = fakeResend(base, [{ status: 200, body: { id: 'msg_brief_1' } }, { status: 200, body: { id: 'msg_brief_2' } }]);
-    const b = await bookAt('deal-review', '2026-12-02T15:00:00Z', '2026-11-23T12:00:00Z');
+    // Alice (owned by rep1) is visible to both hosts: the manager's team and rep1 themself.
+    const b = await bookAt('deal-review', '2026-12-02T15:00:00Z', '2026-11-23T12:00:00Z', { name: 'Alice Carter', email: 'alice@acme.test' });
     const at = Date.parse('2026-12-02T14:30:00Z');
     expect(await sweepBriefings(env, at)).toBe(1);
     await sweepOutbox(withResend, at);
@@ -107,9 +109,9 @@ describe('pre-meeting briefing sweep', () => {
     await sweepOutbox(withResend, at);
     const [held] = (await briefings(b.id)).results;
     expect(held.status).toBe('pending');
-    expect(held.text_body).toContain('Lifecycle stage: opportunity');
+    expect(held.text_body).toContain('Lifecycle stage: marketing_qualified');
     // The CRM changes before the retry; the retry still sends what the first attempt did.
-    await env.DB.prepare("INSERT INTO activities (person_id, kind, summary, occurred_at) VALUES (1, 'call', 'Late change before the retry', ?)").bind(at + 30_000).run();
+    await env.DB.prepare("INSERT INTO activities (person_id, kind, summary, occurred_at) VALUES (5, 'call', 'Late change before the retry', ?)").bind(at + 30_000).run();
     const retryAt = (await env.DB.prepare('SELECT next_attempt_at n FROM email_outbox WHERE id = ?').bind(queued.id).first<{ n: number }>())!.n;
     await sweepOutbox(withResend, retryAt);
     const mine = fake.calls.filter((c) => c.idempotencyKey === queued.id);
@@ -202,8 +204,17 @@ describe('briefing sweep at volume', () => {
     // One delivery sweep works through all of them, page after page, in the run that queued them.
     expect(await sweepOutbox(env, at)).toBeGreaterThanOrEqual(150);
     const sent = await env.DB.prepare(
-      "SELECT COUNT(*) n FROM email_outbox WHERE kind = 'briefing' AND booking_id LIKE 'bulk-%' AND status = 'sent' AND text_body LIKE '%Lifecycle stage: opportunity%'",
-    ).first<{ n: number }>();
-    expect(sent!.n).toBe(150);
+      `SELECT to_address, COUNT(*) n, SUM(text_body LIKE '%Lifecycle stage: opportunity%') crm FROM email_outbox
+       WHERE kind = 'briefing' AND booking_id LIKE 'bulk-%' AND status = 'sent' GROUP BY to_address ORDER BY to_address`,
+    ).all<{ to_address: string; n: number; crm: number }>();
+    // Alice's owner is rep1: admin, the West manager and viewer see her CRM record, rep2 (own) and rep3 (East) do not.
+    expect(sent.results).toEqual([
+      { to_address: 'admin@example.com', n: 25, crm: 25 },
+      { to_address: 'manager@example.com', n: 25, crm: 25 },
+      { to_address: 'rep1@example.com', n: 25, crm: 25 },
+      { to_address: 'rep2@example.com', n: 25, crm: 0 },
+      { to_address: 'rep3@example.com', n: 25, crm: 0 },
+      { to_address: 'viewer@example.com', n: 25, crm: 25 },
+    ]);
   });
 });

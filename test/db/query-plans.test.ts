@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { env } from '../helpers';
 import { getDb } from '../../src/db/client';
-import { briefingMaterialQuery } from '../../src/briefing/compose';
+import { briefingMaterialQuery, briefingRecipientsQuery } from '../../src/briefing/compose';
 import { sessionUserQuery } from '../../src/http/session';
 import { tokenOwnerQuery } from '../../src/db/manage-tokens';
 import { searchCandidatesQuery, tabRowsQuery } from '../../src/db/booking-list';
+import { attendeesQuery } from '../../src/db/bookings';
+import { bookings } from '../../src/db/schema';
 import { sql } from 'drizzle-orm';
 
 /** SQLite's plan for a drizzle query, one line per step. */
@@ -34,8 +36,27 @@ describe('hot queries use their indexes', () => {
     expect(steps).toMatch(/SEARCH bookings USING INDEX sqlite_autoindex_bookings_1 \(id=\?\)/);
     expect(steps).toMatch(/SEARCH activities USING INDEX activities_person_time_idx \(person_id=\?\)/);
     expect(steps).toMatch(/SEARCH opportunities USING INDEX opportunities_person_status_idx \(person_id=\? AND status=\?\)/);
+    // The briefed person (a group's first attendee) and its owner by primary key; the attendees on their index.
+    expect(steps).toMatch(/SEARCH persons USING INTEGER PRIMARY KEY/);
+    expect(steps).toMatch(/SEARCH person_owner USING INTEGER PRIMARY KEY/);
+    expect(steps).toMatch(/SEARCH booking_attendees USING INDEX booking_attendees_booking_idx \(booking_id=\?\)/);
     // Only the JSON list of ids and the five recent activities are walked.
     expect(steps.match(/^SCAN .*/gm)?.filter((s) => !/json_each|SCAN recent/.test(s)) ?? []).toEqual([]);
+  });
+
+  it('the recipients of a page of briefings: users by email, their role by name', async () => {
+    const steps = (await plan(briefingRecipientsQuery(getDb(env.DB), ['a@x', 'b@x']))).join('\n');
+    expect(steps).toMatch(/SEARCH users USING INDEX users_email_unique \(email=\?\)/);
+    expect(steps.match(/^SCAN .*/gm)?.filter((s) => !/json_each/.test(s)) ?? []).toEqual([]);
+  });
+
+  it('a renamed person: their bookings and seats for the search index, each on its index', async () => {
+    const steps = (
+      await env.DB.prepare('EXPLAIN QUERY PLAN SELECT id FROM bookings WHERE person_id = ? UNION SELECT booking_id FROM booking_attendees WHERE person_id = ?').bind(1, 1).all<{ detail: string }>()
+    ).results.map((r) => r.detail).join('\n');
+    expect(steps).toMatch(/SEARCH bookings USING INDEX bookings_person_idx \(person_id=\?\)/);
+    expect(steps).toMatch(/SEARCH booking_attendees USING INDEX booking_attendees_person_idx \(person_id=\?\)/);
+    expect(steps).not.toMatch(/^SCAN /m);
   });
 });
 
@@ -55,5 +76,25 @@ describe('the Bookings page', () => {
     const steps = (await plan(tabRowsQuery(getDb(env.DB), admin, { ...upcoming, q: 'carter', candidateIds: ['a', 'b'] }))).join('\n');
     expect(steps).toMatch(/SEARCH bookings USING INDEX sqlite_autoindex_bookings_1 \(id=\?\)/);
     expect(steps).not.toMatch(/SCAN bookings|bookings_status_start_idx/);
+    // The exact match probes each candidate's attendees on their index.
+    expect(steps).toMatch(/SEARCH sa USING INDEX booking_attendees_booking_idx \(booking_id=\?\)/);
+    expect(steps).not.toMatch(/SCAN (sa|sx|sp|booking_attendees)/);
+  });
+
+  it('a short search walks the tab in order, probing each row’s attendees and CRM visibility by key', async () => {
+    const rep = { ...admin, id: 4, teamId: 1, permissions: { view: 'team', edit: 'team', delete: 'team' } } as const;
+    const steps = (await plan(tabRowsQuery(getDb(env.DB), rep, { ...upcoming, q: 'ca' }))).join('\n');
+    expect(steps).toMatch(/SEARCH bookings USING INDEX bookings_status_start_idx \(status=\? AND start_at>\?\)/);
+    expect(steps).toMatch(/SEARCH sa USING INDEX booking_attendees_booking_idx \(booking_id=\?\)/);
+    expect(steps).toMatch(/SEARCH ou USING INTEGER PRIMARY KEY/);
+    expect(steps).not.toMatch(/TEMP B-TREE|^SCAN /m);
+  });
+
+  it('the attendees of a page of rows: one statement on booking_attendees_booking_idx', async () => {
+    const db = getDb(env.DB);
+    const steps = (await plan(attendeesQuery(db, db.select({ id: bookings.id }).from(bookings).where(sql`${bookings.id} IN ('a', 'b')`)))).join('\n');
+    expect(steps).toMatch(/SEARCH booking_attendees USING INDEX booking_attendees_booking_idx \(booking_id=\?\)/);
+    expect(steps).toMatch(/SEARCH persons USING INTEGER PRIMARY KEY/);
+    expect(steps).not.toMatch(/SCAN booking_attendees/);
   });
 });

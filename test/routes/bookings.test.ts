@@ -74,6 +74,20 @@ describe('GET /api/bookings', () => {
     expect(await ids('rep2@example.com', 'quinlan')).toEqual([booking.id]);
   });
 
+  it('search finds a CRM person by their new name once renamed, on their bookings and group seats alike', async () => {
+    const ids = async (q: string) =>
+      (await json(await api('rep2@example.com', `/api/bookings?tab=upcoming&q=${encodeURIComponent(q)}`))).bookings.map((b: { id: string }) => b.id).sort();
+    const booker = { name: 'Otto Oldname', email: 'otto.rename@example.org' };
+    const { booking } = await newBooking('rosa-demo', '2026-12-29T14:00:00Z', booker);
+    const seat = await newBooking('west-webinar', '2026-12-29T16:00:00Z', booker);
+    await env.DB.prepare("UPDATE persons SET name = 'Ottilie Newname' WHERE email = 'otto.rename@example.org'").run();
+    expect(await ids('Newname')).toEqual([booking.id, seat.booking.id].sort());
+    // The row shows the CRM name; what the booker typed still finds it too.
+    const [row] = (await json(await api('rep2@example.com', `/api/bookings?tab=upcoming&q=Ottilie`))).bookings.filter((b: { id: string }) => b.id === booking.id);
+    expect(row.bookerName).toBe('Ottilie Newname');
+    expect(await ids('Oldname')).toEqual([booking.id, seat.booking.id].sort());
+  });
+
   it('a search matching over a thousand bookings pages through them in order all the same', async () => {
     const created = Date.parse('2026-11-01T00:00:00Z');
     const statements = [];
