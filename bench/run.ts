@@ -209,6 +209,13 @@ async function serverBench() {
       await new Promise((r) => setTimeout(r, 300));
     }
     const nowHeader = { 'x-test-now': new Date(T).toISOString() };
+    // Abuse limits count per client IP (SPEC 14): each booking comes from an address of its own,
+    // as real bookers do, so the figures measure booking, not the limiter's 429s.
+    let clientSeq = 0;
+    const clientIp = () => {
+      const n = clientSeq++;
+      return { 'x-test-client-ip': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+    };
     const login = await fetch(`${BASE}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -237,7 +244,7 @@ async function serverBench() {
     const post = await timeRequests(100, (i) =>
       fetch(`${BASE}/api/public/pages/bench-${i % HOSTS}/bookings`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...nowHeader },
+        headers: { 'content-type': 'application/json', ...nowHeader, ...clientIp() },
         body: JSON.stringify({ start: nextStart(), name: 'Bench Booker', email: `post${i}@example.org` }),
       }),
     );
@@ -257,7 +264,12 @@ async function serverBench() {
             n++;
             const host = n % HOSTS;
             const start = new Date(T + (3 + (n % 60)) * DAY + (Math.floor(n / 60) % 40) * 30 * MIN).toISOString();
-            return { ...req, path: `/api/public/pages/bench-${host}/bookings`, body: JSON.stringify({ start, name: 'Load', email: `load${n}@example.org` }) };
+            return {
+              ...req,
+              headers: { ...req.headers, ...clientIp() },
+              path: `/api/public/pages/bench-${host}/bookings`,
+              body: JSON.stringify({ start, name: 'Load', email: `load${n}@example.org` }),
+            };
           },
         },
       ],
@@ -279,7 +291,7 @@ async function serverBench() {
       Array.from({ length: 100 }, (_, i) =>
         fetch(`${BASE}/api/public/pages/bench-7/bookings`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...nowHeader },
+          headers: { 'content-type': 'application/json', ...nowHeader, ...clientIp() },
           body: JSON.stringify({ start: contested, name: 'Contender', email: `c${i}@example.org` }),
         }).then((r) => r.status),
       ),

@@ -13,6 +13,15 @@ export type Bindings = {
   RESEND_BASE_URL: string;
   GOOGLE_API_BASE_URL: string;
   GOOGLE_SERVICE_ACCOUNT?: string;
+  /** Abuse limits (wrangler.toml `[[ratelimits]]`): public booking per client IP and per booker email, slots and login per IP. */
+  BOOKING_IP_LIMITER: RateLimit;
+  BOOKING_EMAIL_LIMITER: RateLimit;
+  SLOTS_IP_LIMITER: RateLimit;
+  LOGIN_IP_LIMITER: RateLimit;
+  /** Turnstile on the booking form: without the secret there is no challenge. */
+  TURNSTILE_SECRET_KEY?: string;
+  TURNSTILE_SITE_KEY?: string;
+  TURNSTILE_BASE_URL: string;
 };
 
 export type Variables = {
@@ -20,6 +29,8 @@ export type Variables = {
   now: Date;
   user: SessionUser;
   cspNonce: string;
+  /** The client's IP: CF-Connecting-IP, or X-Test-Client-IP outside production. */
+  clientIp: string;
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

@@ -8,6 +8,13 @@ declare namespace Cloudflare {
     RESEND_BASE_URL: string;
     GOOGLE_API_BASE_URL: string;
     RESEND_API_KEY?: string;
+    BOOKING_IP_LIMITER: RateLimit;
+    BOOKING_EMAIL_LIMITER: RateLimit;
+    SLOTS_IP_LIMITER: RateLimit;
+    LOGIN_IP_LIMITER: RateLimit;
+    TURNSTILE_SECRET_KEY?: string;
+    TURNSTILE_SITE_KEY?: string;
+    TURNSTILE_BASE_URL: string;
     TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
   }
 }

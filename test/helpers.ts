@@ -16,8 +16,19 @@ export function seed(now = new Date()): Promise<void> {
 
 type Call = { method?: string; token?: string; body?: unknown; rawBody?: string; now?: Date | string; headers?: Record<string, string>; redirect?: 'follow' | 'manual' };
 
+// Abuse limits count per client IP: unless a test names its own (X-Test-Client-IP), every call
+// comes from an address of its own, so suites that book many times meet no limit by accident.
+// Random per file: the limiters' counters outlive a test file's storage.
+const ipBase = crypto.getRandomValues(new Uint8Array(1))[0];
+let ipSeq = 0;
+export const freshClientIp = () => {
+  const n = ipSeq++;
+  return `10.${ipBase}.${(n >> 8) & 255}.${n & 255}`;
+};
+
 export async function call(path: string, opts: Call = {}): Promise<Response> {
   const headers: Record<string, string> = { ...opts.headers };
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === 'x-test-client-ip')) headers['x-test-client-ip'] = freshClientIp();
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] ??= 'application/json';
   if (opts.now) headers['x-test-now'] = typeof opts.now === 'string' ? opts.now : opts.now.toISOString();

@@ -8,7 +8,9 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'already_booked'
-  | 'invalid_state';
+  | 'invalid_state'
+  | 'unavailable'
+  | 'rate_limited';
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   validation_failed: 400,
@@ -17,6 +19,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   already_booked: 409,
   invalid_state: 409,
+  unavailable: 503,
+  rate_limited: 429,
 };
 
 export type Issue = { path: (string | number)[]; message: string; code?: string };
@@ -27,6 +31,8 @@ export class ApiError extends HTTPException {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: Issue[],
+    /** Seconds for a Retry-After header (503, 429): the caller may simply try again. */
+    readonly retryAfter?: number,
   ) {
     super(STATUS[code], { message });
   }
@@ -35,6 +41,8 @@ export class ApiError extends HTTPException {
 export const notFound = (what = 'Not found') => new ApiError('not_found', what);
 export const forbidden = (what = 'You do not have permission to do that') => new ApiError('forbidden', what);
 export const invalidState = (what: string) => new ApiError('invalid_state', what);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new ApiError('rate_limited', 'Too many requests, try again in a moment', undefined, retryAfterSeconds);
 export const alreadyBooked = () => new ApiError('already_booked', 'That time was just booked, pick another');
 
 export function validationFailed(error: ZodError | Issue[], message = 'The request is not valid'): ApiError {

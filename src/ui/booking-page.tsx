@@ -1,6 +1,9 @@
 import { Layout } from './layout';
 import type { PageWithHosts } from '../db/pages';
 import { locationLabel } from '../domain/format';
+import { tryGetContext } from 'hono/context-storage';
+import type { AppEnv } from '../env';
+import { TURNSTILE_SCRIPT, turnstileSiteKey } from '../services/abuse-turnstile';
 
 /** The slot picker shared by the booking page and the manage page (public/book.js drives it). */
 export const SlotPicker = () => (
@@ -21,9 +24,11 @@ export const SlotPicker = () => (
 
 export const BookingPage = (props: { page: PageWithHosts }) => {
   const p = props.page;
+  // The request's env through Hono's context storage (mounted on /b/:slug in app.ts).
+  const siteKey = turnstileSiteKey(tryGetContext<AppEnv>()?.env ?? {});
   return (
     <Layout title={p.title} scripts={['/book.js']}>
-      <main class="narrow booking-page" data-slug={p.slug} data-mode="book" data-page-timezone={p.timezone}>
+      <main class="narrow booking-page" data-slug={p.slug} data-mode="book" data-page-timezone={p.timezone} data-horizon-days={p.horizonDays}>
         <h1>{p.title}</h1>
         <p class="muted">
           {p.durationMinutes} min · {locationLabel(p.locationType)}
@@ -69,6 +74,13 @@ export const BookingPage = (props: { page: PageWithHosts }) => {
             Notes (optional)
             <textarea name="notes" maxlength={5000} rows={3}></textarea>
           </label>
+          {siteKey && (
+            <>
+              {/* Turnstile (only when configured): fills a hidden cf-turnstile-response field that book.js sends. */}
+              <div class="cf-turnstile" data-sitekey={siteKey}></div>
+              <script src={TURNSTILE_SCRIPT} async defer></script>
+            </>
+          )}
           <p class="form-error" data-form-error role="alert"></p>
           <button type="submit">Confirm booking</button>
         </form>
