@@ -48,6 +48,9 @@ export default defineConfig(async () => {
             testTimeout: 60_000,
             hookTimeout: 120_000,
             fileParallelism: false,
+            // Waits, not time assertions: with every project running on two cores, a click's
+            // answer can take longer than expect.poll's 1 s default.
+            expect: { poll: { timeout: 10_000 } },
           },
         },
         {

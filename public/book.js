@@ -43,10 +43,13 @@
       byDay.get(k).push(s);
     }
     if (!selectedDay || !byDay.has(selectedDay)) selectedDay = byDay.keys().next().value || null;
+    // Later windows re-render while someone may be on a button: keep their focus where it was.
+    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset : {};
     daysEl.replaceChildren(...[...byDay.entries()].map(([k, list]) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.textContent = dayLabel(list[0].start);
+      b.dataset.day = k;
       b.setAttribute('aria-pressed', String(k === selectedDay));
       b.addEventListener('click', () => { selectedDay = k; render(); });
       return b;
@@ -61,7 +64,9 @@
       b.addEventListener('click', () => choose(s.start));
       return b;
     }));
-    if (!slots.length) pickerError.textContent = 'No free times in the next weeks.';
+    const again = focused.day ? daysEl.querySelector(`[data-day="${focused.day}"]`) : focused.start ? timesEl.querySelector(`[data-start="${focused.start}"]`) : null;
+    if (again) again.focus();
+    if (!slots.length && !loading) pickerError.textContent = 'No free times in the next weeks.';
   }
 
   function choose(start) {
@@ -75,14 +80,26 @@
     if (first) first.focus();
   }
 
+  let loadRun = 0;
+  let loading = false;
   async function loadSlots() {
     pickerError.textContent = '';
-    const from = new Date();
-    const to = new Date(from.getTime() + 42 * 86400000);
-    const res = await fetch(`/api/public/pages/${slug}/slots?from=${from.toISOString()}&to=${to.toISOString()}`);
-    if (!res.ok) { pickerError.textContent = 'Could not load times. Reload the page.'; return; }
-    slots = (await res.json()).slots;
-    render();
+    // The whole horizon (default 60 days, up to 730) in windows of at most 62 days (the API's
+    // limit): the first shows at once, later ones are added as they arrive, one at a time.
+    const DAY = 86400000;
+    const from = Date.now();
+    const end = from + (Number(root.dataset.horizonDays) || 60) * DAY + 60000;
+    const run = ++loadRun; // a newer load (after a 409) supersedes this one
+    slots = [];
+    loading = true;
+    for (let t = from; t < end && run === loadRun; t += 62 * DAY) {
+      const res = await fetch(`/api/public/pages/${slug}/slots?from=${new Date(t).toISOString()}&to=${new Date(Math.min(end, t + 62 * DAY)).toISOString()}`);
+      if (run !== loadRun) return;
+      if (!res.ok) { loading = false; if (!slots.length) pickerError.textContent = 'Could not load times. Reload the page.'; return; }
+      slots = slots.concat((await res.json()).slots);
+      loading = t + 62 * DAY < end;
+      render();
+    }
   }
 
   function showIssues(r) {
@@ -138,8 +155,14 @@
       const body = { start: chosen, name: data.get('name'), email: data.get('email'), timezone: zone(), answers };
       if (data.get('phone')) body.phone = data.get('phone');
       if (data.get('notes')) body.notes = data.get('notes');
+      // Turnstile, when the page has the widget: its token is single-use, so a refused try gets a fresh one.
+      if (data.get('cf-turnstile-response')) body.turnstileToken = data.get('cf-turnstile-response');
       const r = await post(`/api/public/pages/${slug}/bookings`, body);
-      if (!r.ok) { showIssues(r); return; }
+      if (!r.ok) {
+        if (window.turnstile && form.querySelector('.cf-turnstile')) window.turnstile.reset();
+        showIssues(r);
+        return;
+      }
       form.hidden = true;
       root.querySelector('.picker').hidden = true;
       const confirmation = root.querySelector('[data-confirmation]');

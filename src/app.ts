@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { contextStorage } from 'hono/context-storage';
 import type { AppEnv } from './env';
 import { ApiError, envelope, type ErrorCode } from './http/errors';
 import { clock, csrf, noStore, requireUser, securityHeaders } from './http/middleware';
@@ -7,7 +9,12 @@ import { authRoutes } from './routes/auth';
 import { meRoutes } from './routes/me';
 import { userRoutes } from './routes/users';
 import { pageRoutes } from './routes/scheduling-pages';
-import { publicRoutes } from './routes/public';
+import { bookingRequest, publicRoutes } from './routes/public';
+import { blocklistRoutes } from './routes/blocklist';
+import { clientIp } from './http/client-ip';
+import { limitByIp } from './http/rate-limit';
+import { bookingGuard, turnstileCsp } from './http/booking-guard';
+import { LoginPage } from './ui/login';
 import { bookingRoutes } from './routes/bookings';
 import { personRoutes } from './routes/persons';
 import { htmlRoutes } from './routes/html';
@@ -20,14 +27,22 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'invalid_state',
+  429: 'rate_limited',
 };
 
 const isApi = (path: string) => path.startsWith('/api/');
 
 export const app = new Hono<AppEnv>();
 
-app.use('*', clock, securityHeaders);
+// Outside securityHeaders: it widens the finished CSP of booking pages for Turnstile, if configured
+// (the page reads the config through context storage).
+app.use('/b/:slug', contextStorage(), turnstileCsp);
+app.use('*', clock, clientIp, securityHeaders);
+// Counts the bytes as they arrive, so a chunked body without Content-Length is capped too.
+app.use('*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(envelope('validation_failed', 'The request body is over 64 KB'), 413) }));
 app.use('/api/*', noStore, csrf);
+// Signed-in pages hold CRM data: never kept by a shared cache or the back-forward cache.
+app.use('/app/*', noStore);
 // Pages link versioned assets: learn the versions once per isolate, before the first page.
 app.use('*', async (c, next) => {
   if (!isApi(c.req.path)) await loadAssetVersions(c.env.ASSETS);
@@ -37,6 +52,11 @@ app.use('*', async (c, next) => {
 /** Trivial route: liveness, and the baseline the benchmarks compare against. */
 app.get('/healthz', (c) => c.text('ok'));
 
+// Abuse limits (SPEC 14), ahead of the routes so a refused request writes nothing.
+app.post('/api/auth/login', limitByIp('LOGIN_IP_LIMITER'));
+app.post('/login', limitByIp('LOGIN_IP_LIMITER'));
+app.get('/api/public/pages/:slug/slots', limitByIp('SLOTS_IP_LIMITER'));
+app.post('/api/public/pages/:slug/bookings', bookingGuard(bookingRequest));
 app.route('/api/auth', authRoutes);
 app.route('/api/public', publicRoutes);
 app.use('/api/me', requireUser);
@@ -44,11 +64,13 @@ app.use('/api/users/*', requireUser);
 app.use('/api/scheduling-pages/*', requireUser);
 app.use('/api/bookings/*', requireUser);
 app.use('/api/persons/*', requireUser);
+app.use('/api/blocklist', requireUser);
 app.route('/api/me', meRoutes);
 app.route('/api/users', userRoutes);
 app.route('/api/scheduling-pages', pageRoutes);
 app.route('/api/bookings', bookingRoutes);
 app.route('/api/persons', personRoutes);
+app.route('/api/blocklist', blocklistRoutes);
 app.route('/', htmlRoutes);
 
 app.notFound((c) => {
@@ -63,6 +85,7 @@ app.onError((err, c) => {
   let issues: ApiError['issues'];
   if (err instanceof ApiError) {
     ({ code, message, issues } = err);
+    if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
   } else if (err instanceof HTTPException && STATUS_CODES[err.status]) {
     code = STATUS_CODES[err.status];
     message = err.message || code;
@@ -74,5 +97,7 @@ app.onError((err, c) => {
   }
   const status = err instanceof HTTPException ? err.status : 500;
   if (!isApi(c.req.path) && code === 'not_found') return c.html(NotFoundPage(), 404);
+  // Only the sign-in form is limited among the pages.
+  if (!isApi(c.req.path) && code === 'rate_limited') return c.html(LoginPage({ error: message }), 429);
   return c.json(envelope(code, message, issues), status);
 });

@@ -16,14 +16,16 @@ export class HostSchedule extends DurableObject<Bindings> {
   /** Never throws: a rejected RPC would leak, so failures come back as a result. */
   async runExclusive(job: ReservationJob, remainingHostIds: number[]): Promise<ReservationResult> {
     const run = async (): Promise<ReservationResult> => {
-      try {
-        if (remainingHostIds.length === 0) return await executeReservation(this.env, job);
-        const [next, ...rest] = remainingHostIds;
-        return await hostSchedule(this.env, next).runExclusive(job, rest);
-      } catch (error) {
-        console.error('host schedule failed', error);
-        return { ok: false, code: 'internal', message: 'Could not save the booking, try again' };
+      if (remainingHostIds.length === 0) {
+        try {
+          return await executeReservation(this.env, job);
+        } catch (error) {
+          console.error('host schedule failed', error);
+          return { ok: false, code: 'internal', message: 'Could not save the booking, try again' };
+        }
       }
+      const [next, ...rest] = remainingHostIds;
+      return callHost(this.env, next, job, rest);
     };
     const result = this.tail.then(run, run);
     this.tail = result;
@@ -34,10 +36,23 @@ export class HostSchedule extends DurableObject<Bindings> {
 export const hostSchedule = (env: Pick<Bindings, 'HOST_SCHEDULE'>, hostId: number) =>
   env.HOST_SCHEDULE.get(env.HOST_SCHEDULE.idFromName(`host:${hostId}`));
 
+/**
+ * runExclusive never throws, so a rejected call means the object itself went away (a reset or
+ * deploy mid-call, an overloaded object): the caller gets a retryable 503, not a 500.
+ */
+async function callHost(env: Pick<Bindings, 'HOST_SCHEDULE'>, hostId: number, job: ReservationJob, rest: number[]): Promise<ReservationResult> {
+  try {
+    return (await hostSchedule(env, hostId).runExclusive(job, rest)) as ReservationResult;
+  } catch (error) {
+    console.error('host schedule unavailable', error);
+    return { ok: false, code: 'unavailable', message: 'The booking service is busy for a moment, try again' };
+  }
+}
+
 /** Runs a job under the locks of every host it touches. */
 export function runUnderHostLocks(env: Bindings, job: ReservationJob, hostIds: number[]): Promise<ReservationResult> {
   const ordered = [...new Set(hostIds)].sort((a, b) => a - b);
   if (ordered.length === 0) return executeReservation(env, job);
   const [first, ...rest] = ordered;
-  return hostSchedule(env, first).runExclusive(job, rest) as Promise<ReservationResult>;
+  return callHost(env, first, job, rest);
 }

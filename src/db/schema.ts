@@ -158,6 +158,20 @@ export const pageHosts = sqliteTable(
   (t) => [primaryKey({ columns: [t.pageId, t.userId] }), index('page_hosts_user_idx').on(t.userId)],
 );
 
+/**
+ * Slugs a page had before a rename: `/b/<old>` and its manage links answer 301 to the page's
+ * slug now (A→B→C: both A and B name the page, so they lead to C). An old slug stays its page's:
+ * triggers (migration 0009) refuse it to any other page, so an emailed link never lands elsewhere.
+ */
+export const slugHistory = sqliteTable('slug_history', {
+  // the redirect lookup by old slug
+  slug: text('slug').primaryKey(),
+  pageId: integer('page_id')
+    .notNull()
+    .references(() => schedulingPages.id),
+  createdAt: integer('created_at').notNull(),
+});
+
 /** Round robin: when each host of a page was last assigned (the rotation cursor). */
 export const roundRobinCursors = sqliteTable(
   'round_robin_cursors',
@@ -188,6 +202,8 @@ export const persons = sqliteTable(
       .notNull()
       .default({ attendedCount: 0, noShowCount: 0, lastNoShowAt: null }),
     createdAt: integer('created_at').notNull(),
+    /** CRM visibility follows the owner (the host of the booking that created them); NULL = scope `all` only. */
+    ownerId: integer('owner_id').references(() => users.id),
   },
   // link a booking to the person with the booker's email
   (t) => [uniqueIndex('persons_email_unique').on(t.email)],
@@ -295,6 +311,8 @@ export const bookings = sqliteTable(
     index('bookings_series_idx').on(t.seriesId),
     // group: the occurrence of a page at a start
     index('bookings_page_start_idx').on(t.pageId, t.startAt),
+    // search index upkeep: a person's bookings when their name changes
+    index('bookings_person_idx').on(t.personId),
   ],
 );
 
@@ -314,9 +332,10 @@ export const bookingHosts = sqliteTable(
 );
 
 /**
- * Time a confirmed booking holds on a host. A trigger (see the migration) aborts any insert
- * that overlaps another claim of the same host, so D1 itself rules out double booking.
- * Rows are deleted when the booking stops being confirmed.
+ * Time a confirmed booking holds on a host: its buffered interval, [start − bufferBefore,
+ * end + bufferAfter] of its own page (migration 0006). A trigger (see the migrations) aborts any
+ * insert that overlaps another claim of the same host, so D1 itself rules out double booking
+ * and buffered overlap. Rows are deleted when the booking stops being confirmed.
  */
 export const hostClaims = sqliteTable(
   'host_claims',
@@ -331,7 +350,8 @@ export const hostClaims = sqliteTable(
     endAt: integer('end_at').notNull(),
   },
   (t) => [
-    // the overlap trigger looks back one day, so no claim may be longer
+    // the overlap trigger looks back one day, so no claim may be longer (720-minute meetings
+    // plus two 240-minute buffers fit)
     check('host_claims_length_check', sql`${t.endAt} > ${t.startAt} AND ${t.endAt} - ${t.startAt} <= 86400000`),
     primaryKey({ columns: [t.bookingId, t.hostId] }),
     // overlap trigger and slot engine: a host's claims around a time
@@ -355,11 +375,14 @@ export const bookingAttendees = sqliteTable(
     answers: text('answers', { mode: 'json' }).$type<Record<string, string | boolean>>().notNull().default({}),
     personId: integer('person_id').references(() => persons.id),
     status: text('status', { enum: ['confirmed', 'cancelled'] }).notNull().default('confirmed'),
+    attendance: text('attendance', { enum: ['attended', 'no_show'] }),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
     // an occurrence's attendees
     index('booking_attendees_booking_idx').on(t.bookingId),
+    // search index upkeep: a person's seats when their name changes
+    index('booking_attendees_person_idx').on(t.personId),
   ],
 );
 
@@ -413,6 +436,37 @@ export const outbox = sqliteTable(
     // delivery audit of a booking
     index('email_outbox_booking_idx').on(t.bookingId),
   ],
+);
+
+/** Abuse controls (migration 0008, services/abuse-*.ts): the blocklist, its refusals, sign-in failures. */
+export const blocklistEntries = sqliteTable('blocklist_entries', {
+  // 'x@y.z' or '*@domain': a booking email is looked up as itself and as its domain
+  pattern: text('pattern').primaryKey(),
+});
+
+export const blockedAttempts = sqliteTable(
+  'blocked_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    entry: text('entry').notNull(),
+    pageSlug: text('page_slug').notNull(),
+    clientIp: text('client_ip').notNull(),
+    at: integer('at').notNull(),
+  },
+  // admins' recent refusals, newest first; pruning old ones
+  (t) => [index('blocked_attempts_at_idx').on(t.at)],
+);
+
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    email: text('email').primaryKey(),
+    windowStart: integer('window_start').notNull(),
+    failures: integer('failures').notNull(),
+  },
+  // pruning windows that are over
+  (t) => [index('login_failures_window_idx').on(t.windowStart)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { isNonProduction, type AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { outbox, pageHosts, schedulingPages, users } from '../db/schema';
-import { loadPageBySlug } from '../db/pages';
+import { loadPageBySlug, renamedSlug } from '../db/pages';
 import { bookingJson, hostsView } from '../db/bookings';
 import { listBookings } from '../db/booking-list';
 import { withinScope } from '../domain/permissions';
@@ -23,6 +23,15 @@ import { MailboxPage } from '../ui/mailbox';
 import { NotFoundPage } from '../ui/not-found';
 import { runScheduledSweeps } from '../scheduled';
 import { integrityReport } from '../db/integrity';
+
+/**
+ * A renamed page's old address: 301 to the new one, query kept (`?lang=`). Not cacheable, so a
+ * browser follows the page if it is renamed again, or back.
+ */
+function movedTo(c: Context<AppEnv>, path: string) {
+  c.header('Cache-Control', 'no-store');
+  return c.redirect(`${path}${new URL(c.req.url).search}`, 301);
+}
 
 /** HTML pages redirect to /login instead of answering 401. */
 const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -98,12 +107,15 @@ export const htmlRoutes = new Hono<AppEnv>()
   })
   .post('/logout', csrf, async (c) => {
     await endSession(c.env, getCookie(c, SESSION_COOKIE));
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: !isNonProduction(c.env) });
     return c.redirect('/login', 303);
   })
   .get('/app/bookings', requirePageUser, renderBookings)
   .get('/b/:slug', async (c) => {
-    const page = await loadPageBySlug(getDb(c.env.DB), c.req.param('slug'));
+    const db = getDb(c.env.DB);
+    const page = await loadPageBySlug(db, c.req.param('slug'));
+    const moved = page ? undefined : await renamedSlug(db, c.req.param('slug'));
+    if (moved) return movedTo(c, `/b/${moved}`);
     if (!page || !page.active) return c.html(<NotFoundPage />, 404);
     return c.html(<BookingPage page={page} />);
   })
@@ -111,7 +123,12 @@ export const htmlRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');
     const managed = await resolveManageToken(c, c.req.param('token')).catch(() => null);
-    if (!managed || managed.record.page.slug !== c.req.param('slug')) return c.html(<NotFoundPage />, 404);
+    const slug = managed?.record.page.slug;
+    // An emailed link from before a rename: only a valid token on one of its page's old slugs moves.
+    if (managed && slug !== c.req.param('slug') && (await renamedSlug(getDb(c.env.DB), c.req.param('slug'))) === slug) {
+      return movedTo(c, `/b/${slug}/manage/${c.req.param('token')}`);
+    }
+    if (!managed || slug !== c.req.param('slug')) return c.html(<NotFoundPage />, 404);
     const b = manageJson(managed);
     const now = c.get('now').getTime();
     const canChange = b.status === 'confirmed' && tabOf(managed.record.booking, now) === 'upcoming';
@@ -132,6 +149,7 @@ export const htmlRoutes = new Hono<AppEnv>()
           canChange,
           canReschedule: canChange,
           cancelReason: b.cancelReason,
+          horizonDays: managed.record.page.horizonDays,
         }}
       />,
     );

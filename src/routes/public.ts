@@ -5,17 +5,17 @@ import { getDb } from '../db/client';
 import { loadPageBySlug, publicPageJson } from '../db/pages';
 import { pageRules } from '../db/availability';
 import { availability } from '../services/availability';
-import { bookingJson, loadBookingRecord } from '../db/bookings';
 import { computeSlots } from '../domain/slots';
 import { validateAnswers } from '../domain/questions';
 import { hashToken, newManageToken } from '../domain/tokens';
 import { iso } from '../domain/time';
 import { ApiError, notFound, validationFailed } from '../http/errors';
-import { isoInstant, timeZone } from '../http/schemas';
+import { isoInstant, timeZone, typedText } from '../http/schemas';
 import { validate } from '../http/validate';
 import { runUnderHostLocks } from '../host-schedule';
 import { manageUrlFor, type ReservationResult } from '../services/reservations';
 import { afterCommit } from '../services/after-commit';
+import { loadPublicBooking } from '../services/public-booking';
 import { manageRoutes } from './manage';
 
 const slugParam = z.strictObject({ slug: z.string().regex(/^[a-z0-9-]{3,64}$/, 'Not a valid page') });
@@ -29,18 +29,22 @@ const slotsQuery = z
 
 export const bookingRequest = z.strictObject({
   start: isoInstant,
-  name: z.string().trim().min(1).max(200),
+  name: typedText(200),
   email: z.email().max(254).transform((e) => e.toLowerCase()),
-  phone: z.string().trim().max(40).regex(/^[0-9+()\-.\s]*$/, 'Use digits, spaces and + ( ) - .').optional(),
-  notes: z.string().max(5000).optional(),
+  phone: z.string().trim().max(40).regex(/^[0-9+()\-. ]*$/, 'Use digits, spaces and + ( ) - .').optional(),
+  notes: typedText(5000, { multiline: true, optional: true }).optional(),
   timezone: timeZone.optional(),
-  answers: z.record(z.string().max(64), z.union([z.string().max(5000), z.boolean()])).optional(),
+  // Per question type (one line or several, required or not) in validateAnswers.
+  answers: z.record(z.string().max(64), z.union([typedText(5000, { multiline: true, optional: true }), z.boolean()])).optional(),
+  turnstileToken: z.string().min(1).max(2048).optional(), // checked by http/booking-guard.ts when Turnstile is on
 });
 
 /** Maps a failed reservation to the API error; success passes through. */
 export function reservationError(result: Exclude<ReservationResult, { ok: true }>): ApiError {
   if (result.code === 'validation_failed') return validationFailed([{ path: ['start'], message: result.message }], result.message);
   if (result.code === 'internal') throw new Error(result.message);
+  // The host's Durable Object went away mid-call (reset, deploy): transient, the caller may retry.
+  if (result.code === 'unavailable') return new ApiError('unavailable', result.message, undefined, 2);
   return new ApiError(result.code, result.message);
 }
 
@@ -98,7 +102,8 @@ export const publicRoutes = new Hono<AppEnv>()
     );
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
-    const record = await loadBookingRecord(getDb(c.env.DB), result.bookingId);
-    return c.json({ booking: bookingJson(record!), manageUrl }, 201);
+    // The caller's own booking, or on a group page their own seat: never the occurrence's row.
+    const booking = await loadPublicBooking(getDb(c.env.DB), { bookingId: result.bookingId, attendeeId: result.attendeeId });
+    return c.json({ booking: booking!, manageUrl }, 201);
   })
   .route('/manage', manageRoutes);

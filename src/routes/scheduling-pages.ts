@@ -1,31 +1,32 @@
 import { Hono, type Context } from 'hono';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { LOCATION_TYPES, STRATEGIES, pageHosts, schedulingPages, users } from '../db/schema';
-import { loadPageById, pageJson, type PageWithHosts } from '../db/pages';
+import { LOCATION_TYPES, STRATEGIES, bookings, pageHosts, schedulingPages, users } from '../db/schema';
+import { loadPageById, pageJson, slugHeldByOther, slugRenameStatements, type PageWithHosts } from '../db/pages';
 import { userWithinScope, type Permission } from '../domain/permissions';
-import { forbidden, notFound, validationFailed, type Issue } from '../http/errors';
-import { idParam, timeZone } from '../http/schemas';
+import { ApiError, forbidden, notFound, validationFailed, type Issue } from '../http/errors';
+import { rebufferClaimStatements } from '../db/availability';
+import { idParam, timeZone, typedText } from '../http/schemas';
 import { validate } from '../http/validate';
 
 const question = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]{1,40}$/i),
-  label: z.string().trim().min(1).max(200),
+  label: typedText(200),
   type: z.enum(['text', 'textarea', 'select', 'checkbox']),
   required: z.boolean().default(false),
-  options: z.array(z.string().trim().min(1).max(100)).min(1).max(50).optional(),
+  options: z.array(typedText(100)).min(1).max(50).optional(),
 });
 
 const pageFields = {
   slug: z.string().regex(/^[a-z0-9-]{3,64}$/, 'Use 3–64 lowercase letters, digits and dashes'),
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(5000),
+  title: typedText(200),
+  description: typedText(5000, { multiline: true, optional: true }),
   durationMinutes: z.number().int().min(5).max(720),
   timezone: timeZone,
   locationType: z.enum(LOCATION_TYPES),
-  locationValue: z.string().trim().max(500).nullable(),
+  locationValue: typedText(500, { optional: true }).nullable(),
   strategy: z.enum(STRATEGIES),
   groupCapacity: z.number().int().min(2).max(1000).nullable(),
   hosts: z
@@ -88,13 +89,33 @@ function pageIssues(p: Omit<PageInput, 'slotIntervalMinutes'>): Issue[] {
   return issues;
 }
 
-/** Hosts must exist and be within the caller's edit scope (a rep hosts only their own pages). */
+/**
+ * Hosts must be users within the caller's edit scope (a rep hosts only their own pages). An
+ * unknown id and a user out of scope get the same answer, so ids reveal nothing about who exists.
+ */
 async function checkHosts(c: Context<AppEnv>, hostIds: number[]) {
-  const rows = await getDb(c.env.DB).select().from(users).where(inArray(users.id, hostIds));
-  const issues: Issue[] = hostIds.filter((id) => !rows.some((r) => r.id === id)).map((id) => ({ path: ['hosts'], message: `No user ${id}` }));
-  if (issues.length) throw validationFailed(issues);
   const user = c.get('user');
-  if (!rows.every((r) => userWithinScope(user, user.permissions.edit, r))) throw forbidden('You can only add hosts within your edit scope');
+  if (!user.permissions.edit) throw forbidden();
+  const rows = await getDb(c.env.DB).select().from(users).where(inArray(users.id, hostIds));
+  const issues: Issue[] = hostIds.flatMap((id, i) => {
+    const row = rows.find((r) => r.id === id);
+    return row && userWithinScope(user, user.permissions.edit, row) ? [] : [{ path: ['hosts', i, 'userId'], message: 'Pick a host within your edit scope' }];
+  });
+  if (issues.length) throw validationFailed(issues);
+}
+
+const SLUG_TAKEN = () => validationFailed([{ path: ['slug'], message: 'That slug is taken' }]);
+
+/** The page writes' batch; a slug taken meanwhile (unique index, old-slug trigger) is a 400, not a 500. */
+async function commitPage<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error);
+    if (message.includes('slug_taken') || message.includes('scheduling_pages.slug')) throw SLUG_TAKEN();
+    if (message.includes('already_booked')) throw new ApiError('already_booked', 'New buffers would overlap time already booked');
+    throw error;
+  }
 }
 
 async function authorizePage(c: Context<AppEnv>, id: number, permission: Permission): Promise<PageWithHosts> {
@@ -108,32 +129,33 @@ async function authorizePage(c: Context<AppEnv>, id: number, permission: Permiss
   return page;
 }
 
-async function slugTaken(c: Context<AppEnv>, slug: string, exceptId?: number) {
-  const [row] = await getDb(c.env.DB).select({ id: schedulingPages.id }).from(schedulingPages).where(eq(schedulingPages.slug, slug));
-  return row !== undefined && row.id !== exceptId;
-}
-
 export const pageRoutes = new Hono<AppEnv>()
   .post('/', validate('json', createSchema), async (c) => {
     const body = c.req.valid('json');
     const issues = pageIssues(body);
     if (issues.length) throw validationFailed(issues);
     await checkHosts(c, body.hosts.map((h) => h.userId));
-    if (await slugTaken(c, body.slug)) throw validationFailed([{ path: ['slug'], message: 'That slug is taken' }]);
     const db = getDb(c.env.DB);
+    if (await slugHeldByOther(db, body.slug)) throw SLUG_TAKEN();
     const { hosts, ...fields } = body;
-    const [created] = await db
-      .insert(schedulingPages)
-      .values({
-        ...fields,
-        locationValue: fields.locationValue ?? null,
-        groupCapacity: fields.groupCapacity ?? null,
-        slotIntervalMinutes: fields.slotIntervalMinutes ?? fields.durationMinutes,
-        ownerId: c.get('user').id,
-        createdAt: c.get('now').getTime(),
-      })
-      .returning({ id: schedulingPages.id });
-    await db.insert(pageHosts).values(hosts.map((h) => ({ pageId: created.id, userId: h.userId, weight: h.weight })));
+    // The page and its hosts in one batch: the hosts find the new page by its (unique) slug.
+    const pageId = sql<number>`(SELECT ${schedulingPages.id} FROM ${schedulingPages} WHERE ${schedulingPages.slug} = ${body.slug})`;
+    const [[created]] = await commitPage(() =>
+      db.batch([
+        db
+          .insert(schedulingPages)
+          .values({
+            ...fields,
+            locationValue: fields.locationValue || null,
+            groupCapacity: fields.groupCapacity ?? null,
+            slotIntervalMinutes: fields.slotIntervalMinutes ?? fields.durationMinutes,
+            ownerId: c.get('user').id,
+            createdAt: c.get('now').getTime(),
+          })
+          .returning({ id: schedulingPages.id }),
+        db.insert(pageHosts).values(hosts.map((h) => ({ pageId, userId: h.userId, weight: h.weight }))),
+      ]),
+    );
     return c.json({ page: pageJson((await loadPageById(db, created.id))!) }, 201);
   })
   .get('/:id', validate('param', idParam), async (c) => {
@@ -146,20 +168,45 @@ export const pageRoutes = new Hono<AppEnv>()
     const issues = pageIssues(merged as PageInput);
     if (issues.length) throw validationFailed(issues);
     if (patch.hosts) await checkHosts(c, patch.hosts.map((h) => h.userId));
-    if (patch.slug && (await slugTaken(c, patch.slug, page.id))) throw validationFailed([{ path: ['slug'], message: 'That slug is taken' }]);
     const db = getDb(c.env.DB);
+    const renamed = patch.slug !== undefined && patch.slug !== page.slug;
+    if (renamed && (await slugHeldByOther(db, patch.slug!, page.id))) throw SLUG_TAKEN();
     const { hosts, ...fields } = patch;
     // An empty PATCH is a valid no-op.
     if (Object.keys(fields).length === 0 && !hosts) return c.json({ page: pageJson(page) });
-    await db.batch([
-      Object.keys(fields).length ? db.update(schedulingPages).set(fields).where(eq(schedulingPages.id, page.id)) : db.select().from(schedulingPages).where(eq(schedulingPages.id, page.id)),
-      ...(hosts
-        ? [
-            db.delete(pageHosts).where(eq(pageHosts.pageId, page.id)),
-            db.insert(pageHosts).values(hosts.map((h) => ({ pageId: page.id, userId: h.userId, weight: h.weight }))),
-          ]
-        : []),
-    ]);
+    const now = c.get('now').getTime();
+    // Applied even when unchanged: it also mends occurrences frozen at an older capacity. Only a
+    // page that already was a group page has occurrences; one-on-one bookings stay one-on-one.
+    const capacity = page.strategy === 'group' ? (patch.groupCapacity ?? null) : null;
+    // Buffers belong to the bookings too: the upcoming ones' claims are re-padded in the same
+    // batch, and the overlap trigger refuses the change (409) if they would reach booked time.
+    const rebuffer = merged.bufferBeforeMinutes !== page.bufferBeforeMinutes || merged.bufferAfterMinutes !== page.bufferAfterMinutes;
+    await commitPage(() =>
+      db.batch([
+        Object.keys(fields).length
+          ? db.update(schedulingPages).set({ ...fields, ...(fields.locationValue === '' ? { locationValue: null } : {}) }).where(eq(schedulingPages.id, page.id))
+          : db.select().from(schedulingPages).where(eq(schedulingPages.id, page.id)),
+        // Old links keep working: the old slug redirects to this page (written with the rename).
+        ...(renamed ? slugRenameStatements(db, page, patch.slug!, now) : []),
+        // A capacity change applies to the upcoming occurrences at once, never below the seats
+        // taken; a seat joining meanwhile is held to the new capacity by the CHECK.
+        ...(capacity !== null
+          ? [
+              db
+                .update(bookings)
+                .set({ capacity: sql`MAX(${capacity}, ${bookings.attendeeCount})`, updatedAt: now })
+                .where(and(eq(bookings.pageId, page.id), gt(bookings.startAt, now), eq(bookings.status, 'confirmed'))),
+            ]
+          : []),
+        ...(rebuffer ? rebufferClaimStatements(db, page.id, merged, now) : []),
+        ...(hosts
+          ? [
+              db.delete(pageHosts).where(eq(pageHosts.pageId, page.id)),
+              db.insert(pageHosts).values(hosts.map((h) => ({ pageId: page.id, userId: h.userId, weight: h.weight }))),
+            ]
+          : []),
+      ]),
+    );
     return c.json({ page: pageJson((await loadPageById(db, page.id))!) });
   })
   .delete('/:id', validate('param', idParam), async (c) => {

@@ -23,7 +23,7 @@ import {
 import { loadPageById, type PageWithHosts } from '../db/pages';
 import { seatBooker } from '../db/bookings';
 import { pageRules, type HostUser } from '../db/availability';
-import { findSlot, pickRoundRobinHost, type Slot } from '../domain/slots';
+import { bufferedInterval, findSlot, pickRoundRobinHost, type Slot } from '../domain/slots';
 import { locationLabel } from '../domain/format';
 import { buildInvite, type InviteMethod } from '../email/ics';
 import { isHttpUrl, renderEmail, type EmailBooking, type EmailKind } from '../email/templates';
@@ -63,7 +63,8 @@ export type ReservationJob = BookJob | RescheduleJob | CancelJob | LeaveSeatJob 
 
 export type ReservationFailure = {
   ok: false;
-  code: 'already_booked' | 'invalid_state' | 'validation_failed' | 'not_found' | 'internal';
+  // unavailable: a host's Durable Object was reset mid-call (host-schedule.ts); 503, retry.
+  code: 'already_booked' | 'invalid_state' | 'validation_failed' | 'not_found' | 'internal' | 'unavailable';
   message: string;
 };
 export type ReservationResult =
@@ -188,10 +189,14 @@ async function checkSlot(
   return { slot, occurrenceId: ctx.occurrences.find((o) => o.start === start)?.id, hostUsers: ctx.hostUsers };
 }
 
-function upsertPerson(db: Db, booker: Pick<Booker, 'email' | 'name' | 'phone'>, now: number) {
+/**
+ * The CRM person of a booker's email, created as a lead owned by the booking's assigned host
+ * (CRM visibility follows the owner). An existing person keeps their owner and details.
+ */
+function upsertPerson(db: Db, booker: Pick<Booker, 'email' | 'name' | 'phone'>, ownerId: number, now: number) {
   return db
     .insert(persons)
-    .values({ email: booker.email, name: booker.name, phone: booker.phone, lifecycleStage: 'lead', createdAt: now })
+    .values({ email: booker.email, name: booker.name, phone: booker.phone, lifecycleStage: 'lead', ownerId, createdAt: now })
     .onConflictDoNothing({ target: persons.email });
 }
 
@@ -229,10 +234,15 @@ function queueInto(db: Db, statements: BatchItem<'sqlite'>[], emails: OutboxEmai
   });
 }
 
-function claimStatements(db: Db, bookingId: string, hostIds: number[], start: number, end: number) {
+/**
+ * A booking's hosts and their claims. A claim holds the buffered interval (the meeting padded
+ * by its own page's buffers), so the overlap trigger refuses buffered overlap on every page.
+ */
+function claimStatements(db: Db, bookingId: string, hostIds: number[], page: PageWithHosts, start: number, end: number) {
+  const claim = bufferedInterval(start, end, page);
   return [
     ...hostIds.map((userId) => db.insert(bookingHosts).values({ bookingId, userId })),
-    ...hostIds.map((hostId) => db.insert(hostClaims).values({ bookingId, hostId, startAt: start, endAt: end })),
+    ...hostIds.map((hostId) => db.insert(hostClaims).values({ bookingId, hostId, startAt: claim.start, endAt: claim.end })),
   ];
 }
 
@@ -262,6 +272,40 @@ async function createMeetEvent(
 const attendeesFollowUp = (occurrence: Booking, host: HostUser): CalendarFollowUp[] =>
   occurrence.calendarEventId ? [{ action: 'attendees', bookingId: occurrence.id, hostEmail: host.email, eventId: occurrence.calendarEventId }] : [];
 
+/**
+ * A seat joining (+1) or leaving (-1) an occurrence. Every seat's invite carries the
+ * occurrence's UID, so each seat change raises its SEQUENCE in the same UPDATE as the count:
+ * a seat that leaves (CANCEL) and comes back (REQUEST) gets a higher SEQUENCE each time, as
+ * calendars ignore an update whose SEQUENCE went back. Emails about it use the returned row.
+ */
+function seatCountChange(db: Db, occurrence: Booking, delta: 1 | -1, now: number) {
+  const changed = { ...occurrence, attendeeCount: occurrence.attendeeCount + delta, icsSequence: occurrence.icsSequence + 1 };
+  const statement = db
+    .update(bookings)
+    .set({ attendeeCount: sql`${bookings.attendeeCount} + ${delta}`, icsSequence: changed.icsSequence, updatedAt: now })
+    .where(eq(bookings.id, occurrence.id));
+  return { occurrence: changed, statement };
+}
+
+/**
+ * Round robin's pick among the free hosts (least recent cursor, weight DESC, id ASC) and the
+ * cursor move that goes into the same batch as the booking. Callers hold every page host's lock.
+ */
+async function pickRoundRobin(db: Db, page: PageWithHosts, freeHostIds: number[], now: number) {
+  const cursors = await db.select().from(roundRobinCursors).where(eq(roundRobinCursors.pageId, page.id));
+  const hostId = pickRoundRobinHost(
+    freeHostIds,
+    page.hosts.map((h) => ({ userId: h.userId, weight: h.weight, rotation: cursors.find((c) => c.userId === h.userId)?.rotation ?? null })),
+  );
+  if (hostId === undefined) return null;
+  const nextRotation = () => sql`(SELECT COALESCE(MAX(rotation), 0) + 1 FROM round_robin_cursors WHERE page_id = ${page.id})`;
+  const cursor = db
+    .insert(roundRobinCursors)
+    .values({ pageId: page.id, userId: hostId, lastAssignedAt: now, rotation: nextRotation() as unknown as number })
+    .onConflictDoUpdate({ target: [roundRobinCursors.pageId, roundRobinCursors.userId], set: { lastAssignedAt: now, rotation: nextRotation() } });
+  return { hostId, cursor };
+}
+
 async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationResult> {
   const page = await loadPageById(db, job.pageId);
   if (!page || !page.active) return fail('not_found', 'This scheduling page does not exist');
@@ -271,7 +315,8 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   const start = job.start;
   const end = start + page.durationMinutes * MINUTE;
   const b = job.booker;
-  const statements: BatchItem<'sqlite'>[] = [upsertPerson(db, b, job.now)];
+  // The CRM person comes first in each batch below, once the assigned host (their owner) is known.
+  const statements: BatchItem<'sqlite'>[] = [];
   const outboxIds: string[] = [];
   const queue = (e: OutboxEmail) => {
     outboxIds.push(...queueInto(db, statements, [e], job.now));
@@ -279,12 +324,15 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
 
   // Group: join the occurrence at this start when there is one.
   if (page.strategy === 'group' && checked.occurrenceId) {
-    const [occurrence] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
+    const [before] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
+    const joined = seatCountChange(db, before, 1, job.now);
+    const occurrence = joined.occurrence;
     const hosts = pickHosts(checked.hostUsers, [occurrence.hostId]);
     const attendeeId = crypto.randomUUID();
     statements.push(
+      upsertPerson(db, b, occurrence.hostId, job.now),
       // The capacity CHECK aborts the batch if this seat does not exist any more.
-      db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} + 1`, updatedAt: job.now }).where(eq(bookings.id, occurrence.id)),
+      joined.statement,
       ...seatStatements(db, attendeeId, occurrence.id, job),
       db.insert(activities).values({ personId: personIdByEmail(b.email) as unknown as number, kind: 'meeting_booked', summary: `Registered for ${page.title}`, bookingId: occurrence.id, occurredAt: job.now }),
     );
@@ -298,31 +346,12 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   let hostIds: number[];
   if (page.strategy === 'collective') hostIds = page.hosts.map((h) => h.userId).sort((x, y) => x - y);
   else if (page.strategy === 'round_robin') {
-    const cursors = await db.select().from(roundRobinCursors).where(eq(roundRobinCursors.pageId, page.id));
-    const chosen = pickRoundRobinHost(
-      slot.hostIds,
-      page.hosts.map((h) => ({ userId: h.userId, weight: h.weight, rotation: cursors.find((c) => c.userId === h.userId)?.rotation ?? null })),
-    );
-    if (chosen === undefined) return SLOT_TAKEN();
-    hostIds = [chosen];
-    statements.push(
-      db
-        .insert(roundRobinCursors)
-        .values({
-          pageId: page.id,
-          userId: chosen,
-          lastAssignedAt: job.now,
-          rotation: sql`(SELECT COALESCE(MAX(rotation), 0) + 1 FROM round_robin_cursors WHERE page_id = ${page.id})` as unknown as number,
-        })
-        .onConflictDoUpdate({
-          target: [roundRobinCursors.pageId, roundRobinCursors.userId],
-          set: {
-            lastAssignedAt: job.now,
-            rotation: sql`(SELECT COALESCE(MAX(rotation), 0) + 1 FROM round_robin_cursors WHERE page_id = ${page.id})`,
-          },
-        }),
-    );
+    const picked = await pickRoundRobin(db, page, slot.hostIds, job.now);
+    if (!picked) return SLOT_TAKEN();
+    hostIds = [picked.hostId];
+    statements.push(picked.cursor);
   } else hostIds = [page.hosts[0].userId];
+  statements.unshift(upsertPerson(db, b, hostIds[0], job.now));
 
   const hosts = pickHosts(checked.hostUsers, hostIds);
   const seriesId = crypto.randomUUID();
@@ -374,7 +403,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
       createdAt: job.now,
       updatedAt: job.now,
     }),
-    ...claimStatements(db, bookingId, hostIds, start, end),
+    ...claimStatements(db, bookingId, hostIds, page, start, end),
     db.insert(activities).values({ personId: personIdByEmail(b.email) as unknown as number, kind: 'meeting_booked', summary: `Booked ${page.title}`, bookingId, occurredAt: job.now }),
   );
   let attendeeId: string | undefined;
@@ -422,12 +451,17 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   if (page.strategy === 'group' && checked.occurrenceId) return SLOT_TAKEN();
 
   // Individual, collective and group keep their hosts; round robin keeps the host when the
-  // host moves it, and takes any free eligible host (the current one first) for a booker.
+  // host moves it, or for a booker when the host is free at the new time; else it picks by its
+  // rule among the free hosts and moves that cursor in the same batch.
   let hostIds = loaded.hostIds;
+  let cursor: BatchItem<'sqlite'> | null = null;
   if (page.strategy === 'round_robin') {
     if (!slot.hostIds.includes(booking.hostId)) {
       if (job.by === 'host') return SLOT_TAKEN();
-      hostIds = [slot.hostIds[0]];
+      const picked = await pickRoundRobin(db, page, slot.hostIds, job.now);
+      if (!picked) return SLOT_TAKEN();
+      hostIds = [picked.hostId];
+      cursor = picked.cursor;
     }
   } else if (!hostIds.every((h) => slot.hostIds.includes(h))) return SLOT_TAKEN();
 
@@ -466,8 +500,9 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
       createdAt: job.now,
       updatedAt: job.now,
     }),
-    ...claimStatements(db, newId, hostIds, job.start, end),
+    ...claimStatements(db, newId, hostIds, page, job.start, end),
     db.update(bookingAttendees).set({ bookingId: newId }).where(eq(bookingAttendees.bookingId, booking.id)),
+    ...(cursor ? [cursor] : []),
   ];
   const outboxIds: string[] = [];
   const ctx = { page, occurrence, bookingId: newId, primary: hosts[0], hosts };
@@ -548,10 +583,11 @@ async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> 
   // The last booker leaving cancels the occurrence and frees the host's time.
   if (booking.attendeeCount <= 1) return cancel(db, { kind: 'cancel', bookingId: booking.id, by: 'booker', reason: job.reason, now: job.now });
   const hosts = await loadHostUsers(db, loaded.hostIds);
-  const ctx = { page, occurrence: { ...booking, icsSequence: booking.icsSequence + 1 }, bookingId: booking.id, primary: hosts[0], hosts };
+  const left = seatCountChange(db, booking, -1, job.now);
+  const ctx = { page, occurrence: left.occurrence, bookingId: booking.id, primary: hosts[0], hosts };
   const statements: BatchItem<'sqlite'>[] = [
     db.update(bookingAttendees).set({ status: 'cancelled' }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))),
-    db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, booking.id)),
+    left.statement,
   ];
   const outboxIds = queueInto(db, statements, [
     emailFor('cancellation_booker', ctx, attendee, { reason: job.reason, ics: 'CANCEL', now: job.now }),
@@ -577,9 +613,11 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
   let to: Booking;
   let meet: Awaited<ReturnType<typeof createMeetEvent>> = null;
   if (checked.occurrenceId) {
-    [to] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
+    const [existing] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
+    const joined = seatCountChange(db, existing, 1, job.now);
+    to = joined.occurrence;
     // The capacity CHECK aborts the batch if the last seat went meanwhile.
-    statements.push(db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} + 1`, updatedAt: job.now }).where(eq(bookings.id, to.id)));
+    statements.push(joined.statement);
   } else {
     // A new occurrence at that time, in a series of its own, with its own Meet event.
     const seriesId = crypto.randomUUID();
@@ -605,7 +643,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
     statements.push(
       db.insert(bookingSeries).values({ id: seriesId, pageId: page.id, icsUid: to.icsUid, createdAt: job.now }),
       db.insert(bookings).values(to),
-      ...claimStatements(db, to.id, loaded.hostIds, job.start, end),
+      ...claimStatements(db, to.id, loaded.hostIds, page, job.start, end),
     );
   }
   statements.push(db.update(bookingAttendees).set({ bookingId: to.id }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))));
@@ -620,7 +658,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
       db.delete(hostClaims).where(eq(hostClaims.bookingId, from.id)),
     );
   } else {
-    statements.push(db.update(bookings).set({ attendeeCount: sql`${bookings.attendeeCount} - 1`, updatedAt: job.now }).where(eq(bookings.id, from.id)));
+    statements.push(seatCountChange(db, from, -1, job.now).statement);
   }
   const link = await issueManageToken(db, { attendeeId: attendee.id }, job.now);
   statements.push(link.statement);

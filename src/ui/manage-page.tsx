@@ -17,6 +17,8 @@ export type ManageView = {
   canChange: boolean;
   canReschedule: boolean;
   cancelReason: string | null;
+  /** How far ahead the page books: the reschedule picker loads times up to it. */
+  horizonDays: number;
 };
 
 export const ManagePage = (props: { view: ManageView; token: string }) => {
@@ -24,7 +26,7 @@ export const ManagePage = (props: { view: ManageView; token: string }) => {
   const zone = v.bookerTimezone ?? v.timezone;
   return (
     <Layout title={`Manage: ${v.title}`} scripts={['/book.js']}>
-      <main class="narrow booking-page" data-slug={v.slug} data-mode="manage" data-token={props.token} data-page-timezone={v.timezone}>
+      <main class="narrow booking-page" data-slug={v.slug} data-mode="manage" data-token={props.token} data-page-timezone={v.timezone} data-horizon-days={v.horizonDays}>
         <h1>{v.title}</h1>
         <p class={`status status-${v.status}`}>{v.status === 'confirmed' ? 'Confirmed' : v.status === 'cancelled' ? 'Cancelled' : v.status}</p>
         <dl>

@@ -113,7 +113,9 @@ describe('scheduling pages', () => {
   });
 
   it('a rep cannot host someone else; reading and editing follow scope', async () => {
-    expect((await api('rep1@example.com', '/api/scheduling-pages', 'POST', page({ slug: 'for-rosa', hosts: [{ userId: 4 }] }))).status).toBe(403);
+    // Out of scope is answered like an unknown id (security.test.ts: no existence oracle).
+    expect((await api('rep1@example.com', '/api/scheduling-pages', 'POST', page({ slug: 'for-rosa', hosts: [{ userId: 4 }] }))).status).toBe(400);
+    expect((await api('viewer@example.com', '/api/scheduling-pages', 'POST', page({ slug: 'for-rosa' }))).status).toBe(403);
     expect((await api('rep2@example.com', '/api/scheduling-pages/1', 'GET')).status).toBe(404);
     expect((await api('viewer@example.com', '/api/scheduling-pages/1', 'GET')).status).toBe(200);
     expect((await api('viewer@example.com', '/api/scheduling-pages/1', 'PATCH', { title: 'x' })).status).toBe(403);

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, json, login, seed, env } from '../helpers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { exports } from 'cloudflare:workers';
+import { app } from '../../src/app';
+import { ORIGIN, call, json, login, seed, env } from '../helpers';
 
 const NOW = '2026-11-23T12:00:00Z';
 const XSS = {
@@ -115,5 +118,92 @@ describe('every booking endpoint × every role', () => {
       bodies.add(await res.text());
     }
     expect(bodies.size).toBe(1);
+  });
+});
+
+describe('headers, cookies, body size and existence oracles (SPEC 15)', () => {
+  it('/app/* pages answer Cache-Control: no-store, the sign-in redirect too', async () => {
+    const token = await login('rep1@example.com');
+    const page = await call('/app/bookings', { headers: { cookie: `session=${token}` }, now: NOW });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const anonymous = await call('/app/bookings', { redirect: 'manual', now: NOW });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('in production every cookie is Secure, even when the request reached us over plain http', async () => {
+    const production = { ...env, ENVIRONMENT: 'production' as const, SESSION_SECRET: 'a-production-secret-for-this-test-only' };
+    const ctx = createExecutionContext();
+    const fetchProd = (path: string, init: RequestInit) => app.fetch(new Request(`http://localhost:8787${path}`, init), production, ctx);
+    const login = await fetchProd('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rep1@example.com', password: 'demo-password' }) });
+    expect(login.status).toBe(200);
+    const session = login.headers.get('set-cookie')!;
+    expect(session).toMatch(/^session=/);
+    expect(session).toMatch(/;\s*Secure/i);
+    expect(session).toMatch(/;\s*HttpOnly/i);
+    const { token } = (await login.json()) as { token: string };
+    const apiLogout = await fetchProd('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(apiLogout.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+    const formLogout = await fetchProd('/logout', { method: 'POST', headers: { origin: 'http://localhost:8787', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(formLogout.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+    await waitOnExecutionContext(ctx);
+    // Development keeps plain-http cookies so localhost works.
+    const dev = await call('/api/auth/login', { body: { email: 'rep1@example.com', password: 'demo-password' } });
+    expect(dev.headers.get('set-cookie')).not.toMatch(/Secure/i);
+  });
+
+  const bigBooking = () => JSON.stringify({ start: '2026-12-01T15:00:00Z', name: 'Big Body', email: 'big@example.org', notes: 'x'.repeat(70 * 1024) });
+  const bookingRows = async () => (await env.DB.prepare("SELECT COUNT(*) n FROM bookings WHERE booker_email = 'big@example.org'").first<{ n: number }>())!.n;
+
+  it('a body over 64 KB gets 413 with the envelope, before anything parses it', async () => {
+    const res = await call('/api/public/pages/ravi-intro/bookings', { rawBody: bigBooking(), now: NOW });
+    expect(res.status).toBe(413);
+    expect((await json(res)).error.code).toBe('validation_failed');
+    const admin = await login('admin@example.com');
+    const page = await call('/api/scheduling-pages/1', { method: 'PATCH', token: admin, rawBody: JSON.stringify({ description: 'y'.repeat(65 * 1024) }), now: NOW });
+    expect(page.status).toBe(413);
+    expect(await bookingRows()).toBe(0);
+  });
+
+  it('a chunked body without Content-Length is counted as it arrives: 413 too', async () => {
+    const bytes = new TextEncoder().encode(bigBooking());
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.slice(i, i + 8192));
+        controller.close();
+      },
+    });
+    const request = new Request(`${ORIGIN}/api/public/pages/ravi-intro/bookings`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-now': NOW }, body });
+    expect(request.headers.get('content-length')).toBeNull();
+    const res = await (exports as unknown as { default: { fetch: (r: Request) => Promise<Response> } }).default.fetch(request);
+    expect(res.status).toBe(413);
+    expect((await json(res)).error.code).toBe('validation_failed');
+    expect(await bookingRows()).toBe(0);
+  });
+
+  it('a body under the limit still reaches validation (400, not 413)', async () => {
+    const res = await call('/api/public/pages/ravi-intro/bookings', { body: { start: '2026-12-01T15:00:00Z', name: 'Big Body', email: 'big@example.org', notes: 'x'.repeat(6000) }, now: NOW });
+    expect(res.status).toBe(400);
+  });
+
+  it('POST /api/scheduling-pages answers an unknown host id exactly like an existing one out of scope', async () => {
+    const rep1 = await login('rep1@example.com');
+    const create = (userId: number) =>
+      call('/api/scheduling-pages', {
+        token: rep1,
+        now: NOW,
+        body: { slug: `oracle-${userId}`, title: 'Oracle', durationMinutes: 30, timezone: 'America/New_York', locationType: 'phone', locationValue: '+1 555 0100', strategy: 'individual', hosts: [{ userId }] },
+      });
+    const outOfScope = await create(6); // rep3, East: exists
+    const unknown = await create(987654);
+    expect(outOfScope.status).toBe(unknown.status);
+    expect(await outOfScope.text()).toBe(await unknown.text());
+    expect(unknown.status).toBe(400);
+    // PATCH answers alike too.
+    const patch = (userId: number) => call('/api/scheduling-pages/1', { token: rep1, method: 'PATCH', now: NOW, body: { hosts: [{ userId }] } });
+    const [a, b] = [await patch(6), await patch(987654)];
+    expect(a.status).toBe(b.status);
+    expect(await a.text()).toBe(await b.text());
   });
 });
