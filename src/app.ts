@@ -57,6 +57,8 @@ app.post('/api/auth/login', limitByIp('LOGIN_IP_LIMITER'));
 app.post('/login', limitByIp('LOGIN_IP_LIMITER'));
 app.get('/api/public/pages/:slug/slots', limitByIp('SLOTS_IP_LIMITER'));
 app.post('/api/public/pages/:slug/bookings', bookingGuard(bookingRequest));
+// A booker's own changes send email too: one client changing bookings in a loop meets the same limit.
+app.post('/api/public/manage/:token/*', limitByIp('BOOKING_IP_LIMITER'));
 app.route('/api/auth', authRoutes);
 app.route('/api/public', publicRoutes);
 app.use('/api/me', requireUser);

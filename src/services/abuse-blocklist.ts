@@ -16,7 +16,8 @@ export const blocklistEntry = z
   .trim()
   .toLowerCase()
   .max(254)
-  .refine((e) => (e.startsWith('*@') ? DOMAIN.test(e.slice(2)) : LOCAL.test(e.slice(0, e.lastIndexOf('@'))) && DOMAIN.test(e.slice(e.lastIndexOf('@') + 1))), {
+    // Exactly one `@`: a bare domain would be stored and listed yet never match anything.
+  .refine((e) => e.split('@').length === 2 && (e.startsWith('*@') ? DOMAIN.test(e.slice(2)) : LOCAL.test(e.slice(0, e.indexOf('@'))) && DOMAIN.test(e.slice(e.indexOf('@') + 1))), {
     message: 'Use a whole address (x@y.z) or a domain as *@domain',
   });
 

@@ -50,6 +50,8 @@ export function publicBookingJson({ booking: b, page, seat }: PublicSource) {
   }
   // A seat that left is cancelled by its booker while the occurrence goes on for the others.
   const seatLeft = seat.status === 'cancelled' && b.status !== 'cancelled';
+  // The occurrence's reason is another booker's words unless the host cancelled it for everyone.
+  const hostReason = b.cancelledBy === 'host' ? b.cancelReason : null;
   return {
     ...occurrence,
     status: seatLeft ? ('cancelled' as const) : b.status,
@@ -59,7 +61,7 @@ export function publicBookingJson({ booking: b, page, seat }: PublicSource) {
     bookerTimezone: seat.timezone,
     notes: seat.notes,
     answers: seat.answers,
-    cancelReason: seatLeft ? null : b.cancelReason,
+    cancelReason: seatLeft ? null : hostReason,
     cancelledBy: seatLeft ? ('booker' as const) : b.cancelledBy,
     attendeeCount: b.attendeeCount,
     seatsLeft: Math.max(0, b.capacity - b.attendeeCount),

@@ -545,7 +545,8 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
   return { ok: true, bookingId: newId, outboxIds, calendar };
 }
 
-async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
+/** `leaving`: the group seat whose departure empties the occurrence (it leaves in the same batch). */
+async function cancel(db: Db, job: CancelJob, leaving?: typeof bookingAttendees.$inferSelect): Promise<ReservationResult> {
   const loaded = await loadChangeable(db, job.bookingId, job.now);
   if ('ok' in loaded) return loaded;
   const { booking, page } = loaded;
@@ -557,13 +558,15 @@ async function cancel(db: Db, job: CancelJob): Promise<ReservationResult> {
       .set({ status: 'cancelled', cancelReason: job.reason, cancelledBy: job.by, icsSequence: occurrence.icsSequence, updatedAt: job.now })
       .where(eq(bookings.id, booking.id)),
     db.delete(hostClaims).where(eq(hostClaims.bookingId, booking.id)),
+    ...(leaving ? [db.update(bookingAttendees).set({ status: 'cancelled' }).where(and(eq(bookingAttendees.id, leaving.id), eq(bookingAttendees.status, 'confirmed')))] : []),
   ];
   const ctx = { page, occurrence, bookingId: booking.id, primary: hosts[0], hosts };
-  const emails: OutboxEmail[] = (await bookersOf(db, booking)).map((booker) =>
-    emailFor('cancellation_booker', ctx, booker, { reason: job.reason, ics: 'CANCEL', now: job.now }),
-  );
+  const bookers = await bookersOf(db, booking);
+  const emails: OutboxEmail[] = bookers.map((booker) => emailFor('cancellation_booker', ctx, booker, { reason: job.reason, ics: 'CANCEL', now: job.now }));
+  // Hosts hear who it was about now: the leaving seat, else a current booker (never a seat that left long ago).
+  const about = leaving ?? bookers[0] ?? { name: booking.bookerName, email: booking.bookerEmail };
   for (const host of hosts) {
-    emails.push(emailFor('cancellation_host', ctx, { ...host, timezone: null }, { reason: job.reason, bookerName: booking.bookerName, bookerEmail: booking.bookerEmail, now: job.now }));
+    emails.push(emailFor('cancellation_host', ctx, { ...host, timezone: null }, { reason: job.reason, bookerName: about.name, bookerEmail: about.email, now: job.now }));
   }
   const outboxIds = queueInto(db, statements, emails, job.now);
   const failure = await commit(db, statements);
@@ -581,7 +584,7 @@ async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> 
   if ('ok' in loaded) return loaded;
   const { booking, page } = loaded;
   // The last booker leaving cancels the occurrence and frees the host's time.
-  if (booking.attendeeCount <= 1) return cancel(db, { kind: 'cancel', bookingId: booking.id, by: 'booker', reason: job.reason, now: job.now });
+  if (booking.attendeeCount <= 1) return cancel(db, { kind: 'cancel', bookingId: booking.id, by: 'booker', reason: job.reason, now: job.now }, attendee);
   const hosts = await loadHostUsers(db, loaded.hostIds);
   const left = seatCountChange(db, booking, -1, job.now);
   const ctx = { page, occurrence: left.occurrence, bookingId: booking.id, primary: hosts[0], hosts };

@@ -72,6 +72,28 @@ describe('public booking limits', () => {
     expect((await book(starts[39], `other-${run}@example.org`, newIp())).status).toBe(201);
   });
 
+  it('a booker changing their booking in a loop from one client meets 429 before 40, and refused changes send nothing', { timeout: 60_000 }, async () => {
+    const starts = await freeStarts('2026-12-14T00:00:00Z', '2026-12-19T00:00:00Z');
+    const email = `mover-${run}@example.org`;
+    const created = await book(starts[0], email, newIp());
+    expect(created.status).toBe(201);
+    const token = ((await json(created)).manageUrl as string).split('/').pop();
+    const clientIp = newIp();
+    const statuses: number[] = [];
+    let outboxAtRefusal = -1;
+    for (let i = 1; i <= 40 && !statuses.includes(429); i++) {
+      if (i > 1) outboxAtRefusal = (await written([email])).outbox;
+      const res = await call(`/api/public/manage/${token}/reschedule`, { body: { start: starts[i % 2 ? 1 : 0] }, now, headers: { 'x-test-client-ip': clientIp } });
+      statuses.push(res.status);
+      if (res.status === 429) await expectRateLimited(res);
+      else await res.body?.cancel();
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s !== 429).every((s) => s === 200)).toBe(true);
+    // The refused change queued no email.
+    expect((await written([email])).outbox).toBe(outboxAtRefusal);
+  });
+
   it('one booker email from many addresses meets 429 too', { timeout: 60_000 }, async () => {
     const starts = await freeStarts('2026-12-14T00:00:00Z', '2026-12-17T00:00:00Z');
     const email = `same-${run}@example.org`;

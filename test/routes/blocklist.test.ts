@@ -50,6 +50,8 @@ describe('GET/PUT /api/blocklist', () => {
       { entries: ['*@'] },
       { entries: ['*@*.spam.example'] },
       { entries: ['a@b@c.d'] },
+      { entries: ['example.com'] }, // a bare domain would be stored yet never match
+      { entries: ['spam.example'] },
       { entries: [42] },
       { entries: 'x@y.z' },
       { entries: ['x@y.z'], extra: true },

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
-import { call, json, seed } from '../helpers';
+import { call, env, json, seed } from '../helpers';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const now = NOW.toISOString();
@@ -124,5 +124,26 @@ describe('public answers carry no internal fields', () => {
     expect(known.booking.bookerName).toBe(ann.name);
     const knownManage = strip((await json(await manage(known.token))).booking);
     expect(knownManage).toEqual(strip((await json(await manage(fresh.token))).booking));
+  });
+});
+
+describe('the last seat leaving', () => {
+  it('cancels the occurrence without showing the earlier leaver that booker’s reason, and the host hears who left', async () => {
+    const start = '2027-01-21T15:00:00Z';
+    const a = await book('west-webinar', start, ann);
+    const b = await book('west-webinar', start, ben);
+    expect((await manage(a.token, 'cancel', { reason: 'Ann reason' })).status).toBe(200);
+    expect((await manage(b.token, 'cancel', { reason: 'Ben private: a hearing' })).status).toBe(200);
+    const annView = await manage(a.token);
+    const text = await annView.text();
+    expect(JSON.parse(text).booking).toMatchObject({ status: 'cancelled', cancelReason: null });
+    expect(text).not.toContain('Ben private');
+    expect(await (await call(`/b/west-webinar/manage/${a.token}`, { now })).text()).not.toContain('Ben private');
+    // Ben's own seat is cancelled with the occurrence, and the host's email names Ben, not Ann.
+    const { results: seats } = await env.DB.prepare('SELECT email, status FROM booking_attendees WHERE booking_id = ? ORDER BY email').bind(a.booking.id).all();
+    expect(seats).toEqual([{ email: ann.email, status: 'cancelled' }, { email: ben.email, status: 'cancelled' }]);
+    const hostMail = await env.DB.prepare("SELECT text_body t FROM email_outbox WHERE booking_id = ? AND kind = 'cancellation_host' ORDER BY created_at DESC, rowid DESC LIMIT 1").bind(a.booking.id).first<{ t: string }>();
+    expect(hostMail!.t).toContain(ben.name);
+    expect(hostMail!.t).not.toContain(ann.name);
   });
 });
