@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { bookingAttendees, bookings, schedulingPages, type Booking } from '../db/schema';
 import { iso } from '../domain/time';
+import { seatBooker } from '../db/bookings';
 
 type Seat = typeof bookingAttendees.$inferSelect;
 type PageFields = { slug: string; title: string; strategy: string };
@@ -55,12 +56,7 @@ export function publicBookingJson({ booking: b, page, seat }: PublicSource) {
   return {
     ...occurrence,
     status: seatLeft ? ('cancelled' as const) : b.status,
-    bookerName: seat.name,
-    bookerEmail: seat.email,
-    bookerPhone: seat.phone,
-    bookerTimezone: seat.timezone,
-    notes: seat.notes,
-    answers: seat.answers,
+    ...seatBooker(seat),
     cancelReason: seatLeft ? null : hostReason,
     cancelledBy: seatLeft ? ('booker' as const) : b.cancelledBy,
     attendeeCount: b.attendeeCount,
