@@ -8,6 +8,7 @@ import { clock, csrf, noStore, requireUser, securityHeaders } from './http/middl
 import { authRoutes } from './routes/auth';
 import { meRoutes } from './routes/me';
 import { userRoutes } from './routes/users';
+import { availabilityRoutes } from './routes/availability';
 import { pageRoutes } from './routes/scheduling-pages';
 import { bookingRequest, publicRoutes } from './routes/public';
 import { blocklistRoutes } from './routes/blocklist';
@@ -18,6 +19,11 @@ import { LoginPage } from './ui/login';
 import { bookingRoutes } from './routes/bookings';
 import { personRoutes } from './routes/persons';
 import { htmlRoutes } from './routes/html';
+import { appBookingRoutes } from './routes/app-bookings';
+import { appPageRoutes } from './routes/app-pages';
+import { appAvailabilityRoutes } from './routes/app-availability';
+import { appTeamRoutes } from './routes/app-team';
+import { bookerPageRoutes } from './routes/booker-pages';
 import { NotFoundPage } from './ui/not-found';
 import { loadAssetVersions } from './ui/assets';
 
@@ -69,11 +75,17 @@ app.use('/api/persons/*', requireUser);
 app.use('/api/blocklist', requireUser);
 app.route('/api/me', meRoutes);
 app.route('/api/users', userRoutes);
+app.route('/api/users', availabilityRoutes);
 app.route('/api/scheduling-pages', pageRoutes);
 app.route('/api/bookings', bookingRoutes);
 app.route('/api/persons', personRoutes);
 app.route('/api/blocklist', blocklistRoutes);
 app.route('/', htmlRoutes);
+app.route('/', bookerPageRoutes);
+app.route('/', appBookingRoutes);
+app.route('/', appPageRoutes);
+app.route('/', appAvailabilityRoutes);
+app.route('/', appTeamRoutes);
 
 app.notFound((c) => {
   if (isApi(c.req.path)) return c.json(envelope('not_found', 'Not found'), 404);

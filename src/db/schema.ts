@@ -4,6 +4,7 @@
  * Each index names the query it serves.
  */
 import { sql } from 'drizzle-orm';
+import type { Locale } from '../domain/locales';
 import {
   check,
   index,
@@ -39,6 +40,7 @@ export const users = sqliteTable(
     email: text('email').notNull(),
     passwordHash: text('password_hash').notNull(),
     timezone: text('timezone').notNull(),
+    locale: text('locale').$type<Locale>().notNull().default('en'),
     teamId: integer('team_id').references(() => teams.id),
     role: text('role')
       .notNull()
@@ -275,6 +277,7 @@ export const bookings = sqliteTable(
     bookerEmail: text('booker_email').notNull(),
     bookerPhone: text('booker_phone'),
     bookerTimezone: text('booker_timezone'),
+    bookerLocale: text('booker_locale').$type<Locale>().notNull().default('en'),
     notes: text('notes'),
     answers: text('answers', { mode: 'json' }).$type<Record<string, string | boolean>>().notNull().default({}),
     locationType: text('location_type', { enum: LOCATION_TYPES }).notNull(),
@@ -371,6 +374,7 @@ export const bookingAttendees = sqliteTable(
     email: text('email').notNull(),
     phone: text('phone'),
     timezone: text('timezone'),
+    locale: text('locale').$type<Locale>().notNull().default('en'),
     notes: text('notes'),
     answers: text('answers', { mode: 'json' }).$type<Record<string, string | boolean>>().notNull().default({}),
     personId: integer('person_id').references(() => persons.id),

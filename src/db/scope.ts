@@ -1,5 +1,5 @@
-import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import type { Scope } from './schema';
+import { eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { users, type Scope } from './schema';
 import type { SessionUser } from '../domain/permissions';
 
 /**
@@ -37,5 +37,17 @@ export function personScopeCondition(user: Pick<SessionUser, 'id' | 'teamId'>, s
       return sql`EXISTS (SELECT 1 FROM users ou WHERE ou.id = ${ownerId} AND ou.team_id = ${user.teamId})`;
     default:
       return sql`0 = 1`;
+  }
+}
+
+/** Users the caller may see: their view scope applied to people instead of bookings. */
+export function visibleUsersCondition(user: SessionUser) {
+  switch (user.permissions.view) {
+    case 'all':
+      return sql`1 = 1`;
+    case 'team':
+      return user.teamId === null ? eq(users.id, user.id) : eq(users.teamId, user.teamId);
+    default:
+      return eq(users.id, user.id);
   }
 }

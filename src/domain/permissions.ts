@@ -1,4 +1,5 @@
 import type { Scope } from '../db/schema';
+import type { Locale } from './locales';
 
 export type Permission = 'view' | 'edit' | 'delete';
 export type Permissions = Record<Permission, Scope | null>;
@@ -8,6 +9,7 @@ export type SessionUser = {
   name: string;
   email: string;
   timezone: string;
+  locale: Locale;
   teamId: number | null;
   role: string;
   permissions: Permissions;

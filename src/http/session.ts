@@ -86,6 +86,7 @@ export function toSessionUser(user: typeof users.$inferSelect, role: typeof role
     name: user.name,
     email: user.email,
     timezone: user.timezone,
+    locale: user.locale,
     teamId: user.teamId,
     role: user.role,
     permissions: { view: role.viewScope, edit: role.editScope, delete: role.deleteScope },
@@ -97,6 +98,7 @@ export const publicUser = (u: SessionUser | (typeof users.$inferSelect)) => ({
   name: u.name,
   email: u.email,
   timezone: u.timezone,
+  locale: u.locale,
   teamId: u.teamId,
   role: u.role,
 });

@@ -1,4 +1,4 @@
-import { Layout } from './layout';
+import { AppShell } from './app-shell';
 import type { BookingJson } from '../db/bookings';
 import type { SessionUser } from '../domain/permissions';
 import type { Tab } from '../domain/tabs';
@@ -221,20 +221,7 @@ export function BookingsPage(props: {
   if (filters.pageId) query.set('pageId', String(filters.pageId));
   if (filters.hostId) query.set('hostId', String(filters.hostId));
   return (
-    <Layout title="Bookings" scripts={['/bookings.js']} bodyClass="app">
-      <nav class="sidebar" aria-label="Main">
-        <p class="brand">CRM</p>
-        <p class="nav-heading">Tools</p>
-        <a href="/app/bookings" aria-current="page">
-          Bookings
-        </a>
-        <form method="post" action="/logout">
-          <button type="submit" class="link">
-            Sign out ({props.user.name})
-          </button>
-        </form>
-      </nav>
-      <main>
+    <AppShell user={props.user} current="bookings" title="Bookings" scripts={['/bookings.js']}>
         <h1>Bookings</h1>
         <div class="tabs" role="navigation" aria-label="Booking tabs">
           {TABS.map((t) => (
@@ -283,7 +270,6 @@ export function BookingsPage(props: {
             Next page
           </a>
         )}
-      </main>
-    </Layout>
+    </AppShell>
   );
 }

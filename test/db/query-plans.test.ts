@@ -61,7 +61,7 @@ describe('hot queries use their indexes', () => {
 });
 
 describe('the Bookings page', () => {
-  const admin = { id: 1, name: 'A', email: 'a@x', timezone: 'UTC', teamId: null, role: 'admin', permissions: { view: 'all', edit: 'all', delete: 'all' } } as const;
+  const admin = { id: 1, name: 'A', email: 'a@x', timezone: 'UTC', locale: 'en', teamId: null, role: 'admin', permissions: { view: 'all', edit: 'all', delete: 'all' } } as const;
   const upcoming = { tab: 'upcoming', limit: 25, cursor: null, now: Date.now() } as const;
 
   it('a tab walks the status/start index in order: no sort, no scan of the table', async () => {

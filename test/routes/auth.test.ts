@@ -102,7 +102,7 @@ describe('GET /api/me', () => {
       expect(res.status).toBe(200);
       const body = await json(res);
       expect(body.permissions).toEqual(permissions);
-      expect(Object.keys(body.user).sort()).toEqual(['email', 'id', 'name', 'role', 'teamId', 'timezone']);
+      expect(Object.keys(body.user).sort()).toEqual(['email', 'id', 'locale', 'name', 'role', 'teamId', 'timezone']);
     });
   }
 });

@@ -1,0 +1,37 @@
+import type { Child } from 'hono/jsx';
+import { Layout } from './layout';
+import type { AssetPath } from './assets';
+import type { SessionUser } from '../domain/permissions';
+
+/** The signed-in app's sections, in sidebar order. `admin` items show only to admins. */
+export const APP_SECTIONS = [
+  { id: 'bookings', href: '/app/bookings', label: 'Bookings' },
+  { id: 'pages', href: '/app/pages', label: 'Scheduling pages' },
+  { id: 'availability', href: '/app/availability', label: 'Availability' },
+  { id: 'team', href: '/app/team', label: 'Team', admin: true },
+] as const;
+
+export type AppSection = (typeof APP_SECTIONS)[number]['id'];
+
+/** Every `/app/*` page: the sidebar (current section marked) beside the page's own content. */
+export function AppShell(props: { user: SessionUser; current: AppSection; title: string; scripts?: AssetPath[]; children: Child }) {
+  return (
+    <Layout title={props.title} scripts={props.scripts} bodyClass="app">
+      <nav class="sidebar" aria-label="Main">
+        <p class="brand">CRM</p>
+        <p class="nav-heading">Tools</p>
+        {APP_SECTIONS.filter((s) => !('admin' in s) || props.user.role === 'admin').map((s) => (
+          <a href={s.href} aria-current={s.id === props.current ? 'page' : undefined}>
+            {s.label}
+          </a>
+        ))}
+        <form method="post" action="/logout">
+          <button type="submit" class="link">
+            Sign out ({props.user.name})
+          </button>
+        </form>
+      </nav>
+      <main>{props.children}</main>
+    </Layout>
+  );
+}
