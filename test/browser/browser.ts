@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -15,10 +15,26 @@ export const CHROMIUM_ARGS = [
 
 export const launch = (): Promise<Browser> => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
-export async function signIn(browser: Browser, base: string, email: string): Promise<Page> {
-  // bypassCSP only so axe-core can be injected; the app's own scripts never need it.
-  const context = await browser.newContext({ bypassCSP: true, timezoneId: 'America/Los_Angeles' });
-  const page = await context.newPage();
+let clients = 0;
+
+/**
+ * A fresh browser context that is its own client: a distinct X-Test-Client-IP (dev/test only),
+ * so the suite's many sign-ins and bookings don't share one address's rate limits.
+ * bypassCSP only so axe-core can be injected; the app's own scripts never need it.
+ */
+export async function newClient(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  clients++;
+  const context = await browser.newContext({
+    bypassCSP: true,
+    timezoneId: 'America/Los_Angeles',
+    ...options,
+    extraHTTPHeaders: { 'x-test-client-ip': `198.18.${(process.pid + clients) % 250}.${clients % 250}`, ...options.extraHTTPHeaders },
+  });
+  return context.newPage();
+}
+
+export async function signIn(browser: Browser, base: string, email: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const page = await newClient(browser, options);
   await page.goto(`${base}/login`);
   await page.fill('input[name=email]', email);
   await page.fill('input[name=password]', 'demo-password');
