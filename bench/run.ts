@@ -5,7 +5,9 @@
  * 1. Slot computation in Node: 31 days, collective page, 5 hosts × 300 confirmed bookings.
  * 2. Against `wrangler dev` with a local D1 holding 100,000 bookings over 500 hosts:
  *    booking POST latency and throughput (autocannon), 100 concurrent contenders for one slot,
- *    the Upcoming tab (50 rows), the briefing sweep with 500 due, and page weights (gzip).
+ *    the Upcoming tab (50 rows), the briefing sweep with 500 due, page weights (gzip) of every
+ *    page, the Bookings page's counts, filters and CSV export (bench/bookings-page.ts), and the
+ *    booker pages' budget (bench/booker-pages.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import autocannon from 'autocannon';
+import { benchBookingsPage } from './bookings-page.ts';
+import { benchBookerPages } from './booker-pages.ts';
 
 const PORT = 8793;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -320,13 +324,43 @@ async function serverBench() {
     // Page weight, gzipped: HTML + CSS + JS.
     const weigh = async (path: string, assets: string[], headers: Record<string, string> = {}) => {
       let bytes = 0;
-      for (const p of [path, ...assets]) bytes += gzipSync(Buffer.from(await (await fetch(`${BASE}${p}`, { headers })).arrayBuffer())).length;
+      for (const p of [path, ...assets]) {
+        const res = await fetch(`${BASE}${p}`, { headers, redirect: 'manual' });
+        // A weight of the sign-in redirect or the 404 page would be a figure of the wrong page.
+        if (!res.ok) throw new Error(`page weight: ${p} answered ${res.status}`);
+        bytes += gzipSync(Buffer.from(await res.arrayBuffer())).length;
+      }
       return bytes;
     };
     const bookingPage = await weigh('/b/bench-1', ['/styles.css', '/book.js']);
     const bookingsPage = await weigh('/app/bookings', ['/styles.css', '/bookings.js'], { cookie: `session=${token}`, ...nowHeader });
     rows.push({ figure: 'gzipped weight of /b/:slug (HTML + CSS + JS)', value: `${(bookingPage / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
     rows.push({ figure: 'gzipped weight of /app/bookings, 25 rows (HTML + CSS + JS)', value: `${(bookingsPage / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
+    // Host self-service pages (SPEC 9). The admin sees every page of the organization (500+ here).
+    const cookie = { cookie: `session=${token}`, ...nowHeader };
+    const invite = await fetch(`${BASE}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ name: 'Bench Invitee', email: 'bench-invitee@example.com', teamId: 100, role: 'sales_rep' }),
+    });
+    const mailbox = await (await fetch(`${BASE}/dev/mailbox`)).text();
+    const setPasswordPath = mailbox.match(/\/set-password\/[A-Za-z0-9_-]+/)?.[0];
+    const selfService: [string, string, string[], Record<string, string>][] = [
+      ['/app/pages, 500+ pages (admin)', '/app/pages', ['/styles.css', '/pages.js'], cookie],
+      ['/app/pages/new', '/app/pages/new', ['/styles.css', '/pages.js'], cookie],
+      ['/app/pages/:id (a bench page)', '/app/pages/1000', ['/styles.css', '/pages.js'], cookie],
+      ['/app/availability', '/app/availability', ['/styles.css', '/availability.js'], cookie],
+      ['/app/team, 500+ users (admin)', '/app/team', ['/styles.css', '/team.js'], cookie],
+    ];
+    if (invite.ok && setPasswordPath) selfService.push(['/set-password/:token', setPasswordPath, ['/styles.css', '/team.js'], {}]);
+    else console.error(`no invite link for the set-password page weight (POST /api/users → ${invite.status})`);
+    for (const [label, path, assets, headers] of selfService) {
+      const bytes = await weigh(path, assets, headers);
+      rows.push({ figure: `gzipped weight of ${label} (HTML + CSS + JS)`, value: `${(bytes / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
+    }
+    // Bookings page for people who live in it (SPEC 13) and the booker's pages (SPEC 10).
+    rows.push(...(await benchBookingsPage(BASE, auth, timeRequests)));
+    rows.push(...(await benchBookerPages(BASE, new Date(T).toISOString())));
     rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
   } finally {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');

@@ -1,20 +1,324 @@
-// Booking and manage pages: slot picker in the booker's zone, booking form, reschedule, cancel.
+// Booking and manage pages: the month calendar in the booker's zone, the booking form,
+// reschedule and cancel. The page hands over the first month's free slots and every word in
+// its language (data-booker); later months are fetched when the booker goes there.
 (() => {
-  const root = document.querySelector('.booking-page');
+  const root = document.querySelector('[data-booker]');
   if (!root) return;
-  const slug = root.dataset.slug;
-  const mode = root.dataset.mode;
-  const token = root.dataset.token;
-  const zoneSelect = root.querySelector('[data-timezone]');
-  const daysEl = root.querySelector('[data-days]');
-  const timesEl = root.querySelector('[data-times]');
-  const pickerError = root.querySelector('[data-picker-error]');
-  const form = root.querySelector(mode === 'book' ? '[data-book-form]' : '[data-reschedule-form]');
-  const chosenEl = form && form.querySelector('[data-chosen]');
-  const formError = form && form.querySelector('[data-form-error]');
-  let slots = [];
+  const D = JSON.parse(root.dataset.booker);
+  const M = D.messages;
+  const locale = D.locale;
+  const $ = (sel, el = root) => el.querySelector(sel);
+  const fill = (s, v) => s.replace(/\{(\w+)\}/g, (w, k) => (k in v ? String(v[k]) : w));
+  const rules = new Intl.PluralRules(locale);
+  const plural = (forms, n) => fill(forms[rules.select(n)] || forms.other, { n: n.toLocaleString(locale) });
+  const store = (k, v) => { try { if (v === undefined) return localStorage.getItem(k); localStorage.setItem(k, v); } catch { return null; } return null; };
+
+  const grid = $('[data-grid]');
+  const weeksEl = $('[data-weeks]');
+  const monthEl = $('[data-month]');
+  const statusEl = $('[data-status]');
+  const timesEl = $('[data-times]');
+  const dayHeading = $('[data-day-heading]');
+  const zoneSelect = $('[data-timezone]');
+  const zoneSearch = $('[data-tz-search]');
+  const zoneNow = $('[data-tz-now]');
+  const prevBtn = $('[data-prev]');
+  const nextBtn = $('[data-next]');
+  const form = $(D.mode === 'book' ? '[data-book-form]' : '[data-reschedule-form]');
+  const formError = form && $('[data-form-error]', form);
+  const chosenEl = $('[data-chosen]');
+
+  // Slots by start (ISO, UTC). `loaded` lists the [from, to) ranges whose free slots are all known.
+  const slots = new Map();
+  const addSlots = (list) => { for (const s of list) slots.set(s.start, s); };
+  addSlots(D.slots);
+  let loaded = [[D.now, D.loadedTo]];
+
+  let zone = 'UTC';
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch { /* UTC */ }
+  const savedCycle = store('booker.hourCycle');
+  let hour12 = savedCycle ? savedCycle === '12' : new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hour12 !== false;
+
+  const cache = new Map();
+  const fmt = (opts, tz = zone) => {
+    const key = JSON.stringify(opts) + tz + hour12;
+    if (!cache.has(key)) cache.set(key, new Intl.DateTimeFormat(opts.locale || locale, { timeZone: tz, ...opts, locale: undefined, ...((opts.hour || opts.timeStyle) && !opts.hourCycle ? { hour12 } : {}) }));
+    return cache.get(key);
+  };
+  const dayKey = (ms) => fmt({ locale: 'en-CA', year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  const keyOf = (y, m, d) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
+  // Calendar dates are zone-free: format them as UTC.
+  const dateLabel = (y, m, d, opts) => fmt(opts, 'UTC').format(Date.UTC(y, m, d));
+  const timeLabel = (ms) => fmt({ hour: 'numeric', minute: '2-digit' }).format(ms);
+  // The time part exactly as the button shows it, so its name contains its text (WCAG 2.5.3).
+  const fullLabel = (ms) => `${fmt({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(ms)}, ${timeLabel(ms)}`;
+
+  /** Milliseconds the zone is ahead of UTC at `ms`. */
+  const offsetAt = (ms) => {
+    const p = {};
+    for (const x of fmt({ locale: 'en-US', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(ms)) p[x.type] = x.value;
+    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000;
+  };
+  const localMidnight = (y, m, d) => {
+    const guess = Date.UTC(y, m, d);
+    return guess - offsetAt(guess - offsetAt(guess));
+  };
+
+  // The locale's first day of the week (1 = Monday … 7 = Sunday), from Intl where it knows.
+  const firstDay = (() => {
+    try {
+      const l = new Intl.Locale(locale);
+      const info = typeof l.getWeekInfo === 'function' ? l.getWeekInfo() : l.weekInfo;
+      if (info && info.firstDay) return info.firstDay % 7;
+    } catch { /* fall back */ }
+    return { en: 0, 'pt-BR': 0 }[locale] ?? 1;
+  })();
+
+  // The server's clock (X-Test-Now in tests), moved on by the time the page has been open.
+  const opened = Date.now();
+  const nowMs = () => D.now + (Date.now() - opened);
+  const today = () => { const k = dayKey(nowMs()).split('-'); return { y: +k[0], m: +k[1] - 1 }; };
+  let view = today();
+  let selected = null; // 'YYYY-MM-DD'
+  let focusKey = null;
   let chosen = null;
-  let selectedDay = null;
+  let loadingMonth = false;
+
+  const byDay = () => {
+    const days = new Map();
+    for (const s of [...slots.values()].sort((a, b) => (a.start < b.start ? -1 : 1))) {
+      const k = dayKey(Date.parse(s.start));
+      if (!days.has(k)) days.set(k, []);
+      days.get(k).push(s);
+    }
+    return days;
+  };
+  const monthRange = (v) => [localMidnight(v.y, v.m, 1), localMidnight(v.y, v.m + 1, 1)];
+  const covered = (a, b) => {
+    a = Math.max(a, D.now);
+    b = Math.min(b, D.horizonEnd);
+    return a >= b || loaded.some(([x, y]) => x <= a && y >= b);
+  };
+
+  async function ensureMonth(v) {
+    const [a, b] = monthRange(v);
+    if (covered(a, b)) return true;
+    const from = Math.max(a, D.now);
+    const to = Math.min(b, D.horizonEnd);
+    loadingMonth = true;
+    render();
+    try {
+      const res = await fetch(`/api/public/pages/${D.slug}/slots?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`);
+      if (!res.ok) throw new Error(String(res.status));
+      addSlots((await res.json()).slots);
+      loaded.push([from, to]);
+      return true;
+    } catch {
+      statusEl.textContent = M.loadFailed;
+      return false;
+    } finally {
+      loadingMonth = false;
+    }
+  }
+
+  const canGo = (v) => {
+    const t = today();
+    if (v.y * 12 + v.m < t.y * 12 + t.m) return false;
+    return monthRange(v)[0] < D.horizonEnd;
+  };
+  const shift = (v, n) => { const d = new Date(Date.UTC(v.y, v.m + n, 1)); return { y: d.getUTCFullYear(), m: d.getUTCMonth() }; };
+
+  async function goMonth(v, focus) {
+    if (!canGo(v)) return;
+    view = v;
+    if (!selected || !selected.startsWith(keyOf(v.y, v.m, 1).slice(0, 7))) selected = null;
+    focusKey = focus || null;
+    render();
+    if (await ensureMonth(v)) {
+      if (!focusKey) focusKey = firstFree(byDay());
+      render();
+    }
+    if (focus) focusDay();
+  }
+
+  function firstFree(days) {
+    const prefix = keyOf(view.y, view.m, 1).slice(0, 7);
+    for (const k of days.keys()) if (k.startsWith(prefix)) return k;
+    return null;
+  }
+
+  function render() {
+    const days = byDay();
+    const prefix = keyOf(view.y, view.m, 1).slice(0, 7);
+    const count = new Date(Date.UTC(view.y, view.m + 1, 0)).getUTCDate();
+    monthEl.textContent = dateLabel(view.y, view.m, 1, { month: 'long', year: 'numeric' });
+    prevBtn.disabled = !canGo(shift(view, -1));
+    nextBtn.disabled = !canGo(shift(view, 1));
+    const head = $('[data-weekdays]');
+    if (!head.childElementCount) {
+      // 2023-01-01 was a Sunday.
+      for (let i = 0; i < 7; i++) {
+        const d = 1 + ((firstDay + i) % 7);
+        const th = document.createElement('th');
+        th.scope = 'col';
+        th.abbr = dateLabel(2023, 0, d, { weekday: 'long' });
+        th.textContent = dateLabel(2023, 0, d, { weekday: 'short' });
+        head.append(th);
+      }
+    }
+    if (!focusKey || !focusKey.startsWith(prefix)) focusKey = (selected && selected.startsWith(prefix) && selected) || firstFree(days) || keyOf(view.y, view.m, 1);
+    const todayKey = dayKey(nowMs());
+    const rows = [];
+    let row = document.createElement('tr');
+    const lead = (new Date(Date.UTC(view.y, view.m, 1)).getUTCDay() - firstDay + 7) % 7;
+    for (let i = 0; i < lead; i++) row.append(document.createElement('td'));
+    for (let d = 1; d <= count; d++) {
+      const k = keyOf(view.y, view.m, d);
+      const n = loadingMonth ? 0 : (days.get(k) || []).length;
+      const td = document.createElement('td');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'day' + (n ? ' free' : '') + (k === todayKey ? ' today' : '');
+      b.textContent = d.toLocaleString(locale);
+      b.dataset.date = k;
+      b.tabIndex = k === focusKey ? 0 : -1;
+      b.setAttribute('aria-label', `${dateLabel(view.y, view.m, d, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' })}, ${n ? plural(M.timesCount, n) : M.noTimes}`);
+      if (!n) b.setAttribute('aria-disabled', 'true');
+      if (k === todayKey) b.setAttribute('aria-current', 'date');
+      td.setAttribute('aria-selected', String(k === selected));
+      td.append(b);
+      row.append(td);
+      if (row.childElementCount === 7) { rows.push(row); row = document.createElement('tr'); }
+    }
+    if (row.childElementCount) { while (row.childElementCount < 7) row.append(document.createElement('td')); rows.push(row); }
+    weeksEl.replaceChildren(...rows);
+    const monthFree = [...days.keys()].some((k) => k.startsWith(prefix));
+    statusEl.textContent = loadingMonth ? M.loading : monthFree ? '' : slots.size || D.loadedTo < D.horizonEnd ? M.noTimesMonth : M.noTimesAtAll;
+    renderTimes(days);
+    zoneNow.textContent = fill(M.timezoneNow, { time: timeLabel(nowMs()) });
+    for (const b of root.querySelectorAll('[data-hour]')) b.setAttribute('aria-pressed', String((b.dataset.hour === '12') === hour12));
+  }
+
+  function renderTimes(days) {
+    const list = (selected && days.get(selected)) || [];
+    if (!selected || !list.length) {
+      dayHeading.textContent = '';
+      timesEl.replaceChildren(Object.assign(document.createElement('p'), { className: 'muted', textContent: M.pickDay }));
+      timesEl.setAttribute('aria-label', M.pickDay);
+      return;
+    }
+    const [y, m, d] = selected.split('-').map(Number);
+    dayHeading.textContent = dateLabel(y, m - 1, d, { weekday: 'long', month: 'long', day: 'numeric' });
+    timesEl.setAttribute('aria-label', fill(M.timesFor, { date: dayHeading.textContent }));
+    timesEl.replaceChildren(...list.map((s) => {
+      const ms = Date.parse(s.start);
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'time';
+      b.dataset.start = s.start;
+      const seats = s.seatsLeft !== undefined ? plural(M.seatsLeft, s.seatsLeft) : '';
+      b.textContent = timeLabel(ms);
+      if (seats) b.append(Object.assign(document.createElement('small'), { textContent: seats }));
+      b.setAttribute('aria-label', fullLabel(ms) + (seats ? `, ${seats}` : ''));
+      b.setAttribute('aria-pressed', String(chosen === s.start));
+      b.addEventListener('click', () => choose(s.start));
+      return b;
+    }));
+  }
+
+  const focusDay = () => { const b = weeksEl.querySelector(`[data-date="${focusKey}"]`); if (b) b.focus(); };
+
+  function pickDay(k) {
+    if (!byDay().has(k)) return;
+    selected = focusKey = k;
+    render();
+    focusDay();
+    // On a phone the times sit below the grid: bring them into view.
+    if (window.matchMedia('(max-width: 860px)').matches) $('[data-day-panel]').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  }
+
+  weeksEl.addEventListener('click', (e) => {
+    const b = e.target.closest('[data-date]');
+    if (b && !b.hasAttribute('aria-disabled')) pickDay(b.dataset.date);
+  });
+  weeksEl.addEventListener('keydown', (e) => {
+    const b = e.target.closest('[data-date]');
+    if (!b) return;
+    const [y, m, d] = b.dataset.date.split('-').map(Number);
+    const dow = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() - firstDay + 7) % 7;
+    const step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7, Home: -dow, End: 6 - dow }[e.key];
+    let target;
+    if (step !== undefined) target = new Date(Date.UTC(y, m - 1, d + step));
+    else if (e.key === 'PageUp' || e.key === 'PageDown') target = new Date(Date.UTC(y, m - 1 + (e.key === 'PageUp' ? -1 : 1), 1));
+    else return;
+    e.preventDefault();
+    const k = target.toISOString().slice(0, 10);
+    const v = { y: target.getUTCFullYear(), m: target.getUTCMonth() };
+    if (v.y !== view.y || v.m !== view.m) { if (canGo(v)) goMonth(v, k); return; }
+    focusKey = k;
+    for (const x of weeksEl.querySelectorAll('[data-date]')) x.tabIndex = x.dataset.date === k ? 0 : -1;
+    focusDay();
+  });
+  prevBtn.addEventListener('click', () => goMonth(shift(view, -1)));
+  nextBtn.addEventListener('click', () => goMonth(shift(view, 1)));
+  for (const b of root.querySelectorAll('[data-hour]')) {
+    b.addEventListener('click', () => {
+      hour12 = b.dataset.hour === '12';
+      store('booker.hourCycle', b.dataset.hour);
+      render();
+      if (chosen) chosenEl.textContent = chosenText();
+    });
+  }
+
+  // Time zones: the browser's by default; the search narrows the list and picks its first match.
+  const allZones = [...new Set(['UTC', zone, D.pageZone, ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [])])].sort();
+  const fillZones = (list) => {
+    if (!list.includes(zone)) list = [zone, ...list];
+    zoneSelect.replaceChildren(...list.map((z) => new Option(z.replace(/_/g, ' '), z, false, z === zone)));
+  };
+  fillZones(allZones);
+  const setZone = (z) => {
+    if (z === zone) return;
+    zone = z;
+    cache.clear();
+    selected = null;
+    goMonth(view.y * 12 + view.m < today().y * 12 + today().m ? today() : view);
+    if (chosen) chosenEl.textContent = chosenText();
+  };
+  zoneSelect.addEventListener('change', () => setZone(zoneSelect.value));
+  zoneSearch.addEventListener('input', () => {
+    const q = zoneSearch.value.trim().toLowerCase().replace(/[\s_]+/g, ' ');
+    const matches = q ? allZones.filter((z) => z.toLowerCase().replace(/_/g, ' ').includes(q)) : allZones;
+    if (matches.length && q && !matches.includes(zone)) setZone(matches[0]);
+    fillZones(matches.length ? matches : allZones);
+  });
+  setInterval(() => { zoneNow.textContent = fill(M.timezoneNow, { time: timeLabel(nowMs()) }); }, 30000);
+
+  const chosenText = () => `${fullLabel(Date.parse(chosen))} (${zone.replace(/_/g, ' ')})`;
+
+  function choose(start) {
+    chosen = start;
+    renderTimes(byDay());
+    if (!form) return;
+    chosenEl.textContent = chosenText();
+    if (formError) formError.textContent = '';
+    if (D.mode === 'book') {
+      $('[data-picker]').hidden = true;
+      $('[data-details]').hidden = false;
+      $('#details-heading').focus();
+    } else {
+      form.hidden = false;
+      form.querySelector('button[type=submit]').focus();
+    }
+  }
+
+  const back = $('[data-back]');
+  if (back) back.addEventListener('click', () => {
+    $('[data-details]').hidden = true;
+    $('[data-picker]').hidden = false;
+    const b = chosen && timesEl.querySelector(`[data-start="${chosen}"]`);
+    if (b) b.focus(); else focusDay();
+  });
 
   const post = async (url, body) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -22,95 +326,26 @@
     try { data = await res.json(); } catch { /* empty */ }
     return { ok: res.ok, status: res.status, data };
   };
-  const zone = () => (zoneSelect ? zoneSelect.value : 'UTC');
-  const dayKey = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: zone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
-  const dayLabel = (iso) => new Intl.DateTimeFormat(undefined, { timeZone: zone(), weekday: 'short', month: 'short', day: 'numeric' }).format(new Date(iso));
-  const timeLabel = (iso) => new Intl.DateTimeFormat(undefined, { timeZone: zone(), hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
-  const fullLabel = (iso) => new Intl.DateTimeFormat(undefined, { timeZone: zone(), dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso)) + ` (${zone()})`;
+  const after = (path) => location.assign(path + (D.lang ? `${path.includes('?') ? '&' : '?'}lang=${encodeURIComponent(D.lang)}` : ''));
 
-  if (zoneSelect) {
-    const detected = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-    const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [detected];
-    zoneSelect.replaceChildren(...[...new Set(['UTC', detected, ...zones])].map((z) => new Option(z.replace(/_/g, ' '), z, false, z === detected)));
-    zoneSelect.addEventListener('change', render);
-  }
-
-  function render() {
-    const byDay = new Map();
-    for (const s of slots) {
-      const k = dayKey(s.start);
-      if (!byDay.has(k)) byDay.set(k, []);
-      byDay.get(k).push(s);
-    }
-    if (!selectedDay || !byDay.has(selectedDay)) selectedDay = byDay.keys().next().value || null;
-    // Later windows re-render while someone may be on a button: keep their focus where it was.
-    const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset : {};
-    daysEl.replaceChildren(...[...byDay.entries()].map(([k, list]) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = dayLabel(list[0].start);
-      b.dataset.day = k;
-      b.setAttribute('aria-pressed', String(k === selectedDay));
-      b.addEventListener('click', () => { selectedDay = k; render(); });
-      return b;
-    }));
-    const list = selectedDay ? byDay.get(selectedDay) : [];
-    timesEl.replaceChildren(...list.map((s) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.dataset.start = s.start;
-      b.textContent = timeLabel(s.start) + (s.seatsLeft !== undefined ? ` · ${s.seatsLeft} left` : '');
-      b.setAttribute('aria-pressed', String(chosen === s.start));
-      b.addEventListener('click', () => choose(s.start));
-      return b;
-    }));
-    const again = focused.day ? daysEl.querySelector(`[data-day="${focused.day}"]`) : focused.start ? timesEl.querySelector(`[data-start="${focused.start}"]`) : null;
-    if (again) again.focus();
-    if (!slots.length && !loading) pickerError.textContent = 'No free times in the next weeks.';
-  }
-
-  function choose(start) {
-    chosen = start;
+  /** The slot was taken meanwhile: back to the calendar, the month read again. */
+  async function slotTaken() {
+    slots.delete(chosen);
+    chosen = null;
+    const [a, b] = monthRange(view);
+    loaded = loaded.filter(([x, y]) => y <= a || x >= b).concat([[D.now, D.now]]);
+    for (const k of [...slots.keys()]) { const t = Date.parse(k); if (t >= a && t < b) slots.delete(k); }
+    if (back) back.click();
+    await ensureMonth(view);
     render();
-    if (!form) return;
-    form.hidden = false;
-    chosenEl.textContent = fullLabel(start);
-    formError.textContent = '';
-    const first = form.querySelector('input, textarea, button[type=submit]');
-    if (first) first.focus();
-  }
-
-  let loadRun = 0;
-  let loading = false;
-  async function loadSlots() {
-    pickerError.textContent = '';
-    // The whole horizon (default 60 days, up to 730) in windows of at most 62 days (the API's
-    // limit): the first shows at once, later ones are added as they arrive, one at a time.
-    const DAY = 86400000;
-    const from = Date.now();
-    const end = from + (Number(root.dataset.horizonDays) || 60) * DAY + 60000;
-    const run = ++loadRun; // a newer load (after a 409) supersedes this one
-    slots = [];
-    loading = true;
-    for (let t = from; t < end && run === loadRun; t += 62 * DAY) {
-      const res = await fetch(`/api/public/pages/${slug}/slots?from=${new Date(t).toISOString()}&to=${new Date(Math.min(end, t + 62 * DAY)).toISOString()}`);
-      if (run !== loadRun) return;
-      if (!res.ok) { loading = false; if (!slots.length) pickerError.textContent = 'Could not load times. Reload the page.'; return; }
-      slots = slots.concat((await res.json()).slots);
-      loading = t + 62 * DAY < end;
-      render();
-    }
+    statusEl.textContent = M.slotTaken;
+    if (formError) formError.textContent = M.slotTaken;
   }
 
   function showIssues(r) {
     const err = r.data && r.data.error;
-    if (!err) { formError.textContent = 'Something went wrong. Try again.'; return; }
-    if (err.code === 'already_booked') {
-      formError.textContent = 'That time was just booked, pick another.';
-      chosen = null;
-      loadSlots();
-      return;
-    }
+    if (!err) { formError.textContent = M.genericError; return; }
+    if (err.code === 'already_booked') { slotTaken(); return; }
     // Each issue next to its field (answers.<id> → q:<id>); the rest in the form's summary.
     const loose = [];
     for (const issue of err.issues || []) {
@@ -130,7 +365,7 @@
         note.textContent = issue.message;
       } else loose.push(issue.message);
     }
-    formError.textContent = loose.length ? loose.join(' · ') : err.issues && err.issues.length ? 'Please fix the highlighted fields.' : err.message;
+    formError.textContent = loose.length ? loose.join(' · ') : err.issues && err.issues.length ? M.fixFields : err.message;
   }
 
   function clearIssues() {
@@ -139,7 +374,7 @@
     formError.textContent = '';
   }
 
-  if (form && mode === 'book') {
+  if (form && D.mode === 'book') {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (!chosen) return;
@@ -152,50 +387,57 @@
         if (el.type === 'checkbox') answers[id] = el.checked;
         else if (el.value) answers[id] = el.value;
       }
-      const body = { start: chosen, name: data.get('name'), email: data.get('email'), timezone: zone(), answers };
+      const body = { start: chosen, name: data.get('name'), email: data.get('email'), timezone: zone, locale, answers };
       if (data.get('phone')) body.phone = data.get('phone');
       if (data.get('notes')) body.notes = data.get('notes');
       // Turnstile, when the page has the widget: its token is single-use, so a refused try gets a fresh one.
       if (data.get('cf-turnstile-response')) body.turnstileToken = data.get('cf-turnstile-response');
-      const r = await post(`/api/public/pages/${slug}/bookings`, body);
+      const submit = form.querySelector('button[type=submit]');
+      const label = submit.textContent;
+      submit.disabled = true;
+      submit.textContent = M.sending;
+      const r = await post(`/api/public/pages/${D.slug}/bookings`, body).catch(() => ({ ok: false, data: null }));
+      submit.disabled = false;
+      submit.textContent = label;
       if (!r.ok) {
         if (window.turnstile && form.querySelector('.cf-turnstile')) window.turnstile.reset();
         showIssues(r);
         return;
       }
-      form.hidden = true;
-      root.querySelector('.picker').hidden = true;
-      const confirmation = root.querySelector('[data-confirmation]');
-      confirmation.hidden = false;
-      root.querySelector('[data-confirmation-when]').textContent = fullLabel(r.data.booking.start);
-      const link = root.querySelector('[data-manage-link]');
-      link.href = r.data.manageUrl;
-      const token = r.data.manageUrl.split('/').pop();
-      root.querySelector('[data-ics-link]').href = `/api/public/manage/${token}/invite.ics`;
-      confirmation.focus();
+      // The confirmation is the booking's own page (what, when, who, where, add to calendar).
+      after(`${new URL(r.data.manageUrl).pathname}?booked=1`);
     });
   }
-  if (form && mode === 'manage') {
+  if (form && D.mode === 'manage') {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (!chosen) return;
-      const r = await post(`/api/public/manage/${token}/reschedule`, { start: chosen });
+      const r = await post(`/api/public/manage/${D.token}/reschedule`, { start: chosen }).catch(() => ({ ok: false, data: null }));
       if (!r.ok) { showIssues(r); return; }
-      location.reload();
+      after(location.pathname);
     });
   }
-  const cancelForm = root.querySelector('[data-cancel-form]');
+  const cancelForm = document.querySelector('[data-cancel-form]');
   if (cancelForm) {
     cancelForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       const reason = String(new FormData(cancelForm).get('reason') || '').trim();
-      const r = await post(`/api/public/manage/${token}/cancel`, reason ? { reason } : {});
+      const r = await post(`/api/public/manage/${D.token}/cancel`, reason ? { reason } : {}).catch(() => ({ ok: false, data: null }));
       if (!r.ok) {
-        cancelForm.querySelector('[data-cancel-error]').textContent = (r.data && r.data.error && r.data.error.message) || 'Could not cancel.';
+        $('[data-cancel-error]').textContent = (r.data && r.data.error && r.data.error.message) || M.cancelFailed;
         return;
       }
-      location.reload();
+      after(location.pathname);
     });
   }
-  if (daysEl) loadSlots();
+
+  // Open on the month of the first free time, that day chosen.
+  const first = [...slots.keys()].sort()[0];
+  if (first) {
+    const k = dayKey(Date.parse(first)).split('-');
+    view = { y: +k[0], m: +k[1] - 1 };
+    selected = dayKey(Date.parse(first));
+  }
+  grid.hidden = false;
+  goMonth(view);
 })();

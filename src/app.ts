@@ -24,6 +24,7 @@ import { appPageRoutes } from './routes/app-pages';
 import { appAvailabilityRoutes } from './routes/app-availability';
 import { appTeamRoutes } from './routes/app-team';
 import { bookerPageRoutes } from './routes/booker-pages';
+import { devMailboxRoutes } from './routes/dev-mailbox';
 import { NotFoundPage } from './ui/not-found';
 import { loadAssetVersions } from './ui/assets';
 
@@ -82,6 +83,7 @@ app.route('/api/persons', personRoutes);
 app.route('/api/blocklist', blocklistRoutes);
 app.route('/', htmlRoutes);
 app.route('/', bookerPageRoutes);
+app.route('/', devMailboxRoutes);
 app.route('/', appBookingRoutes);
 app.route('/', appPageRoutes);
 app.route('/', appAvailabilityRoutes);

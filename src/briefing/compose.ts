@@ -69,10 +69,10 @@ export function briefingMaterialQuery(db: Db, bookingIds: string[]) {
     .where(inArray(bookings.id, sql`(SELECT value FROM json_each(${JSON.stringify(bookingIds)}))`));
 }
 
-/** The recipients as the visibility rule needs them: id, team and view scope, by email (users_email_unique). */
+/** The recipients as the visibility rule needs them (id, team and view scope) and their language, by email (users_email_unique). */
 export function briefingRecipientsQuery(db: Db, emails: string[]) {
   return db
-    .select({ email: users.email, id: users.id, teamId: users.teamId, viewScope: roles.viewScope })
+    .select({ email: users.email, id: users.id, teamId: users.teamId, viewScope: roles.viewScope, locale: users.locale })
     .from(users)
     .innerJoin(roles, eq(roles.name, users.role))
     .where(inArray(users.email, sql`(SELECT value FROM json_each(${JSON.stringify(emails)}))`));
@@ -116,6 +116,8 @@ export async function composeBriefings(db: Db, queued: QueuedBriefing[], origin:
         bookerEmail: attendees[0]?.email ?? b.bookerEmail,
         hostName: '',
         location: `${locationLabel(b.locationType)}${b.locationValue ? `: ${b.locationValue}` : ''}`,
+        locationType: b.locationType,
+        locationValue: b.locationValue,
         meetingUrl: b.meetingUrl,
       },
       bookingUrl: `${origin}/app/bookings?booking=${encodeURIComponent(b.id)}`,
@@ -125,7 +127,7 @@ export async function composeBriefings(db: Db, queued: QueuedBriefing[], origin:
       // json_group_array keeps the subquery's order in practice; sorting makes it certain.
       activities: hasPerson ? (JSON.parse(b.activities) as BriefingActivity[]).sort((x, y) => y.occurredAt - x.occurredAt) : [],
       opportunities: hasPerson ? (JSON.parse(b.opportunities) as BriefingOpportunity[]) : [],
-    });
+    }, recipient?.locale);
     out.set(q.id, { kind: 'ready', email });
   }
   return out;

@@ -1,7 +1,7 @@
-import { and, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { availabilityOverrides, availabilityRules, bookings, hostClaims, users } from './schema';
-import type { GroupOccurrence, HostAvailability, Interval, PageRules } from '../domain/slots';
+import type { DateOverride, GroupOccurrence, HostAvailability, Interval, PageRules, WeeklyRule } from '../domain/slots';
 import type { PageWithHosts } from './pages';
 
 const DAY = 86_400_000;
@@ -92,4 +92,48 @@ export function rebufferClaimStatements(db: Db, pageId: number, buffers: { buffe
         WHERE b.page_id = ${pageId} AND b.status = 'confirmed' AND b.end_at > ${now}`,
     ),
   ];
+}
+
+const rulesOf = (db: Db, userId: number) =>
+  db
+    .select({ day: availabilityRules.day, startMinute: availabilityRules.startMinute, endMinute: availabilityRules.endMinute })
+    .from(availabilityRules)
+    .where(eq(availabilityRules.userId, userId))
+    .orderBy(asc(availabilityRules.day), asc(availabilityRules.startMinute));
+
+const overridesOf = (db: Db, userId: number) =>
+  db
+    .select({
+      date: availabilityOverrides.date,
+      startMinute: availabilityOverrides.startMinute,
+      endMinute: availabilityOverrides.endMinute,
+      unavailable: availabilityOverrides.unavailable,
+    })
+    .from(availabilityOverrides)
+    .where(eq(availabilityOverrides.userId, userId))
+    .orderBy(asc(availabilityOverrides.date), asc(availabilityOverrides.startMinute));
+
+export type AvailabilityRows = { weekly: WeeklyRule[]; overrides: DateOverride[] };
+
+/** One user's weekly hours and overrides (every date, several rows a date), sorted, in one round trip. */
+export async function loadAvailabilityRows(db: Db, userId: number): Promise<AvailabilityRows> {
+  const [weekly, overrides] = await db.batch([rulesOf(db, userId), overridesOf(db, userId)]);
+  return { weekly, overrides };
+}
+
+/**
+ * One user's hours, overrides and claimed time over [from, to) in one round trip: what the slot
+ * engine reads for a host (loadSlotContext), for the availability editor's preview.
+ */
+export async function loadUserSchedule(db: Db, userId: number, from: number, to: number): Promise<AvailabilityRows & { busy: Interval[] }> {
+  const [weekly, overrides, claims] = await db.batch([
+    rulesOf(db, userId),
+    overridesOf(db, userId),
+    db
+      .select({ start: hostClaims.startAt, end: hostClaims.endAt })
+      .from(hostClaims)
+      // Claims last at most a day (host_claims_length_check): one day back finds every one that reaches in.
+      .where(and(eq(hostClaims.hostId, userId), gt(hostClaims.startAt, from - DAY), lt(hostClaims.startAt, to))),
+  ]);
+  return { weekly, overrides, busy: claims.filter((c) => c.end > from) };
 }

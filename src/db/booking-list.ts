@@ -1,45 +1,81 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 import { attendeesQuery, bookingPageFields, byBooking, forViewer, hostFields, personLinkFields, personOwner, type ViewedBooking } from './bookings';
 import { bookingHosts, bookings, persons, schedulingPages, users } from './schema';
 import { bookingScopeCondition, personScopeCondition } from './scope';
-import { TAB_RULES, encodeCursor, type Cursor, type Tab } from '../domain/tabs';
+import { TABS, TAB_RULES, encodeCursor, type AttendanceFilter, type Cursor, type Tab } from '../domain/tabs';
 import type { SessionUser } from '../domain/permissions';
 
-export type ListQuery = {
-  tab: Tab;
-  limit: number;
-  cursor: Cursor | null;
+/** The filters of the Bookings page and its API, combined with the tab (SPEC 13). */
+export type BookingFilters = {
   q?: string;
   pageId?: number;
   hostId?: number;
+  attendance?: AttendanceFilter;
+  /** Start at or after (UTC ms): the first instant of `from` in the viewer's zone. */
+  fromAt?: number;
+  /** Start before (UTC ms): the first instant of the day after `to` in the viewer's zone. */
+  toAt?: number;
+};
+
+export type ListQuery = BookingFilters & {
+  tab: Tab;
+  limit: number;
+  cursor: Cursor | null;
   now: number;
   /** Search candidates from the trigram index, when the term is selective (see listBookings). */
   candidateIds?: string[];
 };
+
+export type TabCounts = Record<Tab, number>;
 
 /** Up to this many candidates, a search sorts just those; beyond, matches are dense enough that walking the tab finds a page at once. */
 const MAX_SEARCH_CANDIDATES = 1_000;
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
+/** The host whose bookings a query walks on booking_hosts_user_tab_idx (its copies of status and start). */
+const tabHost = alias(bookingHosts, 'th');
+const teamHost = alias(users, 'tu');
+
+/** driver: one host's entries; team: every team member's entries (counts only, DISTINCT bookings). */
+type TabFilter = { where: SQL | undefined; order: SQL[]; driver: number | undefined; team: number | undefined; searching: boolean };
+
 /**
- * The filter and order of one page of a tab inside the user's view scope, keyset on
- * (start_at, id). Served by bookings_status_start_idx; scope and host filters are
- * primary-key probes on booking_hosts per row.
+ * The filter and order of a tab inside the user's view scope, keyset on (start_at, id).
+ * With a host (the host filter, or scope own) the rows come from that host's entries on
+ * booking_hosts_user_tab_idx; a page filter walks bookings_page_status_start_idx, the Past tab's
+ * attendance filter bookings_status_attendance_start_idx, else bookings_status_start_idx. Dates
+ * narrow the start range of whichever index, so every combination reads in order, unsorted.
  */
-function tabPage(user: SessionUser, q: ListQuery) {
+function tabFilter(user: SessionUser, q: Omit<ListQuery, 'limit'>, mode: 'rows' | 'count' = 'rows'): TabFilter {
   const rule = TAB_RULES[q.tab];
+  const scope = user.permissions.view;
   // A selective search takes its candidates from the trigram index and sorts just those: the
-  // unary `+` keeps SQLite from walking the whole tab on bookings_status_start_idx instead.
+  // unary `+` keeps SQLite from walking a whole index instead.
   const searching = q.candidateIds !== undefined;
-  const status: SQL = searching ? sql`+${bookings.status}` : sql`${bookings.status}`;
-  const startAt: SQL = searching ? sql`+${bookings.startAt}` : sql`${bookings.startAt}`;
-  const conditions: (SQL | undefined)[] = [eq(status, rule.status), bookingScopeCondition(user, user.permissions.view)];
+  const driver = searching ? undefined : (q.hostId ?? (scope === 'own' ? user.id : undefined));
+  // A team's count needs no order: it reads the team members' entries instead of the whole tab.
+  const team = mode === 'count' && !searching && driver === undefined && scope === 'team' && user.teamId !== null ? user.teamId : undefined;
+  const byHost = driver !== undefined || team !== undefined;
+  const plain = (column: AnyColumn) => (searching ? sql`+${column}` : sql`${column}`);
+  const status = byHost ? sql`${tabHost.status}` : plain(bookings.status);
+  const startAt = byHost ? sql`${tabHost.startAt}` : plain(bookings.startAt);
+  const id = byHost ? sql`${tabHost.bookingId}` : sql`${bookings.id}`;
+  const conditions: (SQL | undefined)[] = [eq(status, rule.status)];
+  // Walking the user's own entries (or their team's) is the scope itself.
+  if (!(scope === 'own' && driver === user.id) && team === undefined) conditions.push(bookingScopeCondition(user, scope));
   if (rule.time === 'future') conditions.push(gt(startAt, q.now));
   if (rule.time === 'past') conditions.push(lte(startAt, q.now));
-  if (q.pageId !== undefined) conditions.push(eq(bookings.pageId, q.pageId));
-  if (q.hostId !== undefined) {
+  if (q.fromAt !== undefined) conditions.push(gte(startAt, q.fromAt));
+  if (q.toAt !== undefined) conditions.push(lt(startAt, q.toAt));
+  if (q.pageId !== undefined) conditions.push(eq(plain(bookings.pageId), q.pageId));
+  if (q.attendance !== undefined) {
+    const column = plain(bookings.attendance);
+    conditions.push(q.attendance === 'unmarked' ? isNull(column) : eq(column, q.attendance));
+  }
+  if (q.hostId !== undefined && driver === undefined) {
     conditions.push(sql`EXISTS (SELECT 1 FROM booking_hosts fh WHERE fh.booking_id = "bookings"."id" AND fh.user_id = ${q.hostId})`);
   }
   if (q.q) {
@@ -48,18 +84,16 @@ function tabPage(user: SessionUser, q: ListQuery) {
     conditions.push(searchMatch(user, q.q));
   }
   if (q.cursor) {
-    const { startAt: at, id } = q.cursor;
+    const { startAt: at, id: last } = q.cursor;
     conditions.push(
-      rule.order === 'asc'
-        ? or(gt(startAt, at), and(eq(startAt, at), gt(bookings.id, id)))
-        : or(lt(startAt, at), and(eq(startAt, at), lt(bookings.id, id))),
+      rule.order === 'asc' ? or(gt(startAt, at), and(eq(startAt, at), gt(id, last))) : or(lt(startAt, at), and(eq(startAt, at), lt(id, last))),
     );
   }
-  const order = rule.order === 'asc' ? [asc(startAt), asc(bookings.id)] : [desc(startAt), desc(bookings.id)];
-  return { where: and(...conditions), order };
+  const order = rule.order === 'asc' ? [asc(startAt), asc(id)] : [desc(startAt), desc(id)];
+  return { where: and(...conditions), order, driver, team, searching };
 }
 
-export type ListedBooking = ViewedBooking;
+export type ListedBooking = ViewedBooking & { hosts: { id: number; name: string }[] };
 
 /**
  * The exact search match, on what the row shows the user: a group occurrence's current
@@ -79,20 +113,45 @@ function searchMatch(user: SessionUser, term: string): SQL {
   return sql`(CASE WHEN ${hasSeats} THEN ${seatMatch} ELSE ${bookerMatch} END)`;
 }
 
-/** The rows of one page of a tab (one more than the limit, to know whether another follows). */
-export const tabRowsQuery = (db: Db, user: SessionUser, q: ListQuery) => rowsOf(db, tabPage(user, q), q.limit);
-
-function rowsOf(db: Db, { where, order }: ReturnType<typeof tabPage>, limit: number) {
+/** With a host, the rows start from their entries on booking_hosts_user_tab_idx, which give the order. */
+function fromTab(db: Db, f: TabFilter, select: Record<string, unknown>) {
+  if (f.team !== undefined)
+    return db
+      .select(select as never)
+      .from(teamHost)
+      .innerJoin(tabHost, eq(tabHost.userId, teamHost.id))
+      .innerJoin(bookings, and(eq(bookings.id, tabHost.bookingId), eq(teamHost.teamId, f.team)));
+  if (f.driver === undefined) return db.select(select as never).from(bookings);
   return db
-    .select({ booking: bookings, page: bookingPageFields, ...personLinkFields })
-    .from(bookings)
+    .select(select as never)
+    .from(tabHost)
+    .innerJoin(bookings, and(eq(bookings.id, tabHost.bookingId), eq(tabHost.userId, f.driver)));
+}
+
+/** The rows of one page of a tab (one more than the limit, to know whether another follows). */
+export const tabRowsQuery = (db: Db, user: SessionUser, q: ListQuery) => rowsOf(db, tabFilter(user, q), q.limit);
+
+function rowsOf(db: Db, f: TabFilter, limit: number) {
+  return (fromTab(db, f, { booking: bookings, page: bookingPageFields, ...personLinkFields }) as any)
     .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
     .leftJoin(persons, eq(persons.id, bookings.personId))
     .leftJoin(personOwner, eq(personOwner.id, persons.ownerId))
-    .where(where)
-    .orderBy(...order)
-    .limit(limit + 1);
+    .where(f.where)
+    .orderBy(...f.order)
+    .limit(limit + 1) as ReturnType<typeof rowsShape>;
 }
+// The row type of rowsOf (the dynamic FROM hides it from drizzle's inference).
+const rowsShape = (db: Db) =>
+  db.select({ booking: bookings, page: bookingPageFields, ...personLinkFields }).from(bookings).innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId)).limit(1);
+
+/** A tab's count under the same scope and filters (no cursor), on the same index as its rows. */
+export function tabCountQuery(db: Db, user: SessionUser, q: Omit<ListQuery, 'limit' | 'cursor'>) {
+  const f = tabFilter(user, { ...q, cursor: null, attendance: q.tab === 'past' ? q.attendance : undefined }, 'count');
+  // A collective booking of two team members is one booking.
+  const base = fromTab(db, f, { n: f.team !== undefined ? sql<number>`count(DISTINCT ${tabHost.bookingId})` : sql<number>`count(*)` }) as any;
+  return (q.q ? base.leftJoin(persons, eq(persons.id, bookings.personId)) : base).where(f.where) as ReturnType<typeof countShape>;
+}
+const countShape = (db: Db) => db.select({ n: sql<number>`count(*)` }).from(bookings);
 
 /**
  * Bookings whose booker text holds the term, from the trigram index (booking_search, migration
@@ -103,43 +162,55 @@ function rowsOf(db: Db, { where, order }: ReturnType<typeof tabPage>, limit: num
 export const searchCandidatesQuery = (term: string) =>
   sql`SELECT booking_id FROM booking_search WHERE booker LIKE ${`%${term}%`} LIMIT ${MAX_SEARCH_CANDIDATES + 1}`;
 
-async function searchCandidates(db: Db, term: string): Promise<string[] | undefined> {
+export async function searchCandidates(db: Db, term: string): Promise<string[] | undefined> {
   if (term.length < 3) return undefined;
   const rows = await db.all<{ booking_id: string }>(searchCandidatesQuery(term));
   return rows.length > MAX_SEARCH_CANDIDATES ? undefined : rows.map((r) => r.booking_id);
 }
 
 /**
- * One page of a tab with everything its rows show (hosts, a group's attendees, the CRM as the
- * user may see it): one D1 round trip (two for a search, whose candidates come first).
+ * One page of a tab with everything its rows show (hosts with their names, a group's attendees,
+ * the CRM as the user may see it) and, when asked, every tab's count under the same filters:
+ * one D1 round trip (two for a search, whose candidates come first).
  */
-export async function listBookings(db: Db, user: SessionUser, query: ListQuery): Promise<{ rows: ListedBooking[]; nextCursor: string | null }> {
-  const q = query.q ? { ...query, candidateIds: await searchCandidates(db, query.q) } : query;
-  const filter = tabPage(user, q);
-  const { where, order } = filter;
-  const rowsQuery = rowsOf(db, filter, q.limit);
+export async function listBookings(
+  db: Db,
+  user: SessionUser,
+  query: ListQuery,
+  options: { counts?: boolean } = {},
+): Promise<{ rows: ListedBooking[]; nextCursor: string | null; counts?: TabCounts }> {
+  // The caller may bring the candidates (an export reads them once for all its pages).
+  const q = query.q && !('candidateIds' in query) ? { ...query, candidateIds: await searchCandidates(db, query.q) } : query;
+  const filter = tabFilter(user, q);
   // The same page of ids as a subquery, so the hosts and attendees come in the same batch.
-  const pageIds = db
-    .select({ id: bookings.id })
-    .from(bookings)
+  const pageIds = (fromTab(db, filter, { id: bookings.id }) as any)
     .leftJoin(persons, eq(persons.id, bookings.personId))
-    .where(where)
-    .orderBy(...order)
-    .limit(q.limit + 1);
-  const [rows, hosts, attendees] = await db.batch([
-    rowsQuery,
+    .where(filter.where)
+    .orderBy(...filter.order)
+    .limit(q.limit + 1) as ReturnType<typeof idsShape>;
+  const counts = options.counts ? TABS.map((tab) => tabCountQuery(db, user, { ...q, tab })) : [];
+  const [rows, hosts, attendees, ...countRows] = await db.batch([
+    rowsOf(db, filter, q.limit),
     db
-      .select({ bookingId: bookingHosts.bookingId, userId: bookingHosts.userId, teamId: users.teamId })
+      .select({ bookingId: bookingHosts.bookingId, userId: bookingHosts.userId, teamId: users.teamId, name: users.name })
       .from(bookingHosts)
       .innerJoin(users, eq(users.id, bookingHosts.userId))
       .where(inArray(bookingHosts.bookingId, pageIds)),
     attendeesQuery(db, pageIds),
+    ...counts,
   ]);
   const hostsOf = byBooking(hosts);
   const attendeesOf = byBooking(attendees);
-  const page = rows.slice(0, q.limit).map((r) =>
-    forViewer(user, { booking: r.booking, page: r.page, ...hostFields(hostsOf.get(r.booking.id)) }, r, attendeesOf.get(r.booking.id) ?? []),
-  );
+  const page = rows.slice(0, q.limit).map((r): ListedBooking => {
+    const own = hostsOf.get(r.booking.id) ?? [];
+    const viewed = forViewer(user, { booking: r.booking, page: r.page, ...hostFields(own) }, r, attendeesOf.get(r.booking.id) ?? []);
+    return { ...viewed, hosts: [...own].sort((a, b) => a.userId - b.userId).map((h) => ({ id: h.userId, name: h.name })) };
+  });
   const last = rows.length > q.limit ? rows[q.limit - 1].booking : null;
-  return { rows: page, nextCursor: last ? encodeCursor({ startAt: last.startAt, id: last.id }) : null };
+  return {
+    rows: page,
+    nextCursor: last ? encodeCursor({ startAt: last.startAt, id: last.id }) : null,
+    ...(options.counts ? { counts: Object.fromEntries(TABS.map((tab, i) => [tab, (countRows[i] as { n: number }[])[0]?.n ?? 0])) as TabCounts } : {}),
+  };
 }
+const idsShape = (db: Db) => db.select({ id: bookings.id }).from(bookings).limit(1);

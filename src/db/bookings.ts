@@ -189,6 +189,7 @@ export function bookingJson(r: BookingRecord) {
     bookerEmail: b.bookerEmail,
     bookerPhone: b.bookerPhone,
     bookerTimezone: b.bookerTimezone,
+    bookerLocale: b.bookerLocale,
     notes: b.notes,
     answers: b.answers,
     locationType: b.locationType,

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { pageHosts, schedulingPages, slugHistory, type SchedulingPage } from './schema';
+import { pageHosts, schedulingPages, slugHistory, users, type SchedulingPage, type Scope } from './schema';
 import { iso } from '../domain/time';
+import { userWithinScope, type SessionUser } from '../domain/permissions';
 
 export type PageWithHosts = SchedulingPage & { hosts: { userId: number; weight: number }[] };
 
@@ -21,6 +22,63 @@ export async function loadPages(db: Db, where: SQL): Promise<PageWithHosts[]> {
   }));
 }
 
+/** A host as the app's pages need them: name to show, team for the permission checks. */
+export type HostUser = { userId: number; weight: number; name: string; teamId: number | null };
+export type PageWithHostUsers = SchedulingPage & { hosts: HostUser[] };
+
+/** Users inside `scope` for `user` (SPEC 3 applied to people): own = self, team = same team, all; null = nobody. */
+export function usersInScopeCondition(user: Pick<SessionUser, 'id' | 'teamId'>, scope: Scope | null): SQL {
+  if (scope === 'all') return sql`1 = 1`;
+  if (scope === 'team' && user.teamId !== null) return eq(users.teamId, user.teamId);
+  if (scope === 'own' || scope === 'team') return eq(users.id, user.id);
+  return sql`0 = 1`;
+}
+
+/**
+ * A page is visible when one of its hosts is in the caller's view scope. Own: the caller's rows on
+ * page_hosts_user_idx; team: the team's users on users_team_idx, then their rows the same way.
+ */
+export function visiblePagesCondition(db: Db, user: SessionUser): SQL {
+  const live = isNull(schedulingPages.deletedAt);
+  if (user.permissions.view === 'all') return live;
+  const hosts = db.select({ id: users.id }).from(users).where(usersInScopeCondition(user, user.permissions.view));
+  return and(live, inArray(schedulingPages.id, db.select({ id: pageHosts.pageId }).from(pageHosts).where(inArray(pageHosts.userId, hosts))))!;
+}
+
+/**
+ * What `user` may do with a page: see it when one host is in their view scope; edit or delete it
+ * only when every host is in that permission's scope (a co-host can't change a colleague's page).
+ */
+export function pageAccess(user: SessionUser, hosts: { userId: number; teamId: number | null }[]) {
+  const all = (scope: Scope | null) => hosts.length > 0 && hosts.every((h) => userWithinScope(user, scope, { id: h.userId, teamId: h.teamId }));
+  return {
+    view: hosts.some((h) => userWithinScope(user, user.permissions.view, { id: h.userId, teamId: h.teamId })),
+    edit: all(user.permissions.edit),
+    delete: all(user.permissions.delete),
+  };
+}
+
+/** The two reads of a page list: the pages, then their hosts with name and team (by primary keys). */
+export function pagesWithHostUsersQueries(db: Db, where: SQL | undefined) {
+  return [
+    db.select().from(schedulingPages).where(where).orderBy(asc(schedulingPages.title), asc(schedulingPages.id)),
+    db
+      .select({ pageId: pageHosts.pageId, userId: pageHosts.userId, weight: pageHosts.weight, name: users.name, teamId: users.teamId })
+      .from(pageHosts)
+      .innerJoin(users, eq(users.id, pageHosts.userId))
+      .where(where && inArray(pageHosts.pageId, db.select({ id: schedulingPages.id }).from(schedulingPages).where(where)))
+      .orderBy(asc(pageHosts.userId)),
+  ] as const;
+}
+
+/** Pages matching `where` (all pages without one) with their hosts' names and teams, in one round trip. */
+export async function loadPagesWithHostUsers(db: Db, where: SQL | undefined): Promise<PageWithHostUsers[]> {
+  const [pages, hosts] = await db.batch(pagesWithHostUsersQueries(db, where));
+  const byPage = new Map<number, HostUser[]>();
+  for (const { pageId, ...h } of hosts) byPage.set(pageId, [...(byPage.get(pageId) ?? []), h]);
+  return pages.map((p) => ({ ...p, hosts: byPage.get(p.id) ?? [] }));
+}
+
 export const loadPageBySlug = async (db: Db, slug: string) => (await loadPages(db, eq(schedulingPages.slug, slug)))[0];
 export const loadPageById = async (db: Db, id: number) => (await loadPages(db, eq(schedulingPages.id, id)))[0];
 
@@ -37,7 +95,7 @@ export function pageJson(p: PageWithHosts) {
     locationValue: p.locationValue,
     strategy: p.strategy,
     groupCapacity: p.groupCapacity,
-    hosts: p.hosts,
+    hosts: p.hosts.map((h) => ({ userId: h.userId, weight: h.weight })),
     slotIntervalMinutes: p.slotIntervalMinutes,
     minimumNoticeMinutes: p.minimumNoticeMinutes,
     horizonDays: p.horizonDays,

@@ -73,6 +73,25 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_expires_idx').on(t.expiresAt)],
 );
 
+/**
+ * Invitation links (`/set-password/<token>`, migration 0011): only the SHA-256 of a 128-bit
+ * token is stored. Used once (used_at set in the batch that sets the password), dead at expiry.
+ */
+export const setPasswordTokens = sqliteTable(
+  'set_password_tokens',
+  {
+    hash: text('hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  // a user's tokens: invitation status on the Team page; a re-invite revokes the unused ones
+  (t) => [index('set_password_tokens_user_idx').on(t.userId, t.usedAt)],
+);
+
 export const availabilityRules = sqliteTable(
   'availability_rules',
   {
@@ -139,6 +158,8 @@ export const schedulingPages = sqliteTable(
     questions: text('questions', { mode: 'json' }).$type<Question[]>().notNull().default([]),
     briefingEnabled: integer('briefing_enabled', { mode: 'boolean' }).notNull().default(true),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    // set by DELETE: gone from lists and the API; bookings still point at the row
+    deletedAt: integer('deleted_at'),
     createdAt: integer('created_at').notNull(),
   },
   // public booking page by slug
@@ -314,6 +335,9 @@ export const bookings = sqliteTable(
     index('bookings_series_idx').on(t.seriesId),
     // group: the occurrence of a page at a start
     index('bookings_page_start_idx').on(t.pageId, t.startAt),
+    // Bookings page: the page filter and the Past tab's attendance filter, in tab order (migration 0012)
+    index('bookings_page_status_start_idx').on(t.pageId, t.status, t.startAt, t.id),
+    index('bookings_status_attendance_start_idx').on(t.status, t.attendance, t.startAt, t.id),
     // search index upkeep: a person's bookings when their name changes
     index('bookings_person_idx').on(t.personId),
   ],
@@ -329,9 +353,17 @@ export const bookingHosts = sqliteTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id),
+    /** Copies of the booking's status and start, kept by triggers (migration 0012), for the index below. */
+    status: text('status', { enum: BOOKING_STATUSES }),
+    startAt: integer('start_at'),
   },
-  // scope filter: EXISTS (booking, host) — the PK serves it
-  (t) => [primaryKey({ columns: [t.bookingId, t.userId] }), index('booking_hosts_user_idx').on(t.userId)],
+  // scope filter: EXISTS (booking, host) — the PK serves it; the Bookings page's host filter and
+  // scope own: a host's bookings in tab order
+  (t) => [
+    primaryKey({ columns: [t.bookingId, t.userId] }),
+    index('booking_hosts_user_idx').on(t.userId),
+    index('booking_hosts_user_tab_idx').on(t.userId, t.status, t.startAt, t.bookingId),
+  ],
 );
 
 /**

@@ -108,16 +108,21 @@ const boundary = (frame: DayFrame, minutes: number, zone: string) =>
 
 /** A host's working time in UTC over [from, to): weekly hours, replaced per date by overrides. */
 export function workingIntervals(host: Pick<HostAvailability, 'timezone' | 'weekly' | 'overrides'>, from: number, to: number): Interval[] {
-  const overrides = new Map(host.overrides.map((o) => [o.date, o]));
+  // A date may carry several override rows (its own ranges); any day-off row empties the date.
+  const overrides = new Map<string, DateOverride[]>();
+  for (const o of host.overrides) {
+    const dated = overrides.get(o.date);
+    if (dated) dated.push(o);
+    else overrides.set(o.date, [o]);
+  }
   const out: Interval[] = [];
   for (const frame of dayFrames(host.timezone, from, to)) {
-    const override = overrides.get(localDateKey(frame.date));
+    const dated = overrides.get(localDateKey(frame.date));
     let ranges: { startMinute: number; endMinute: number }[];
-    if (override) {
-      ranges =
-        override.unavailable || override.startMinute === null || override.endMinute === null
-          ? []
-          : [{ startMinute: override.startMinute, endMinute: override.endMinute }];
+    if (dated) {
+      ranges = dated.some((o) => o.unavailable)
+        ? []
+        : dated.flatMap((o) => (o.startMinute === null || o.endMinute === null ? [] : [{ startMinute: o.startMinute, endMinute: o.endMinute }]));
     } else {
       const weekday = weekdayOf(frame.date);
       ranges = host.weekly.filter((r) => r.day === weekday);

@@ -1,8 +1,14 @@
 /**
- * Every email a booking change causes, as subject + HTML + text. User strings are escaped in
- * HTML; times are shown in the page's timezone (and the booker's, when it differs).
+ * Every email a booking change causes, as subject + HTML + text, in the reader's language
+ * (bookers: the booking's `bookerLocale`; hosts: their `users.locale`). One composer per kind
+ * turns a booking into content (heading, paragraphs, details, a button, calendar links); one
+ * layout writes that as a table-and-inline-style HTML part (what Gmail, Outlook and Apple Mail
+ * all render; no remote images or fonts) and as the plain-text part. User strings are escaped.
  */
-import { formatInZone, formatUsd } from '../domain/format';
+import { formatUsd } from '../domain/format';
+import type { Locale } from '../domain/locales';
+import { googleCalendarUrl, icsUrl, outlookCalendarUrl } from '../domain/calendar-links';
+import { fill, formatDate, messages, type DateStyle, type Messages } from '../ui/i18n';
 
 export type EmailKind =
   | 'booking_confirmation'
@@ -40,7 +46,10 @@ export type EmailBooking = {
   bookerName: string;
   bookerEmail: string;
   hostName: string;
+  /** The location in words; with `locationType`, the label is the reader's language's. */
   location: string;
+  locationType?: string;
+  locationValue?: string | null;
   meetingUrl: string | null;
   manageUrl?: string;
   reason?: string | null;
@@ -48,72 +57,152 @@ export type EmailBooking = {
   notes?: string | null;
 };
 
-function whenLines(b: EmailBooking, zone: string): string[] {
-  const lines = [`${formatInZone(b.start, b.timezone, 'full')} – ${formatInZone(b.end, b.timezone, 'time')} (${b.timezone})`];
-  if (zone !== b.timezone) lines.push(`${formatInZone(b.start, zone, 'full')} (${zone}, your time)`);
-  return lines;
-}
-
 /**
  * A subject is one header line: a line break from a name or title there would end the header
  * (header injection) or be folded differently by each mail client. Controls become spaces.
  */
 export const subjectLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
 
-function render(subject: string, paragraphs: (string | null | undefined)[], link?: { label: string; url: string }): RenderedEmail {
-  const body = paragraphs.filter((p): p is string => !!p);
-  const html =
-    `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5">` +
-    body.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('') +
-    (link && isHttpUrl(link.url) ? `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>` : '') +
-    `</body></html>`;
-  const text = [...body, link ? `${link.label}: ${link.url}` : ''].filter(Boolean).join('\n\n');
-  return { subject: subjectLine(subject), html, text };
+type Link = { label: string; url: string };
+type Content = {
+  subject: string;
+  heading: string;
+  paragraphs: (string | null | undefined | false)[];
+  details?: [string, string | null | undefined][];
+  button?: Link;
+  calendar?: { label: string; links: Link[] };
+  footer?: string;
+};
+
+const FONT = "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+
+/** The one layout: a centred 560px card (tables, inline styles) and the same content as text. */
+function layout(locale: Locale, c: Content): RenderedEmail {
+  const t = messages(locale);
+  const paragraphs = c.paragraphs.filter((p): p is string => !!p);
+  const details = (c.details ?? []).filter((d): d is [string, string] => !!d[1]);
+  const html = (s: string) => escapeHtml(s).replace(/\n/g, '<br>');
+  const button = c.button && isHttpUrl(c.button.url) ? c.button : undefined;
+  const links = (c.calendar?.links ?? []).filter((l) => isHttpUrl(l.url));
+  const out =
+    `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(subjectLine(c.subject))}</title></head>` +
+    `<body style="margin:0;padding:0;background:#f6f7f9">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f6f7f9"><tr><td align="center" style="padding:24px 12px">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;background:#ffffff;border:1px solid #dfe3ea;border-radius:8px">` +
+    `<tr><td style="padding:28px 28px 8px;font-family:${FONT};font-size:16px;line-height:1.5;color:#1d2330">` +
+    `<h1 style="margin:0 0 16px;font-size:20px;line-height:1.3;color:#1d2330">${html(c.heading)}</h1>` +
+    paragraphs.map((p) => `<p>${html(p)}</p>`).join('') +
+    (details.length
+      ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px;border-top:1px solid #dfe3ea">` +
+        details
+          .map(
+            ([label, value]) =>
+              `<tr><td valign="top" style="padding:10px 12px 10px 0;width:96px;font-family:${FONT};font-size:14px;color:#5b6476;border-bottom:1px solid #dfe3ea">${html(label)}</td>` +
+              `<td valign="top" style="padding:10px 0;font-family:${FONT};font-size:15px;color:#1d2330;border-bottom:1px solid #dfe3ea">${html(value)}</td></tr>`,
+          )
+          .join('') +
+        `</table>`
+      : '') +
+    (button
+      ? `<p style="margin:20px 0"><a href="${escapeHtml(button.url)}" style="display:inline-block;background:#2454d6;color:#ffffff;text-decoration:none;font-weight:600;padding:11px 20px;border-radius:6px">${html(button.label)}</a></p>`
+      : '') +
+    (links.length
+      ? `<p style="margin:16px 0;font-size:14px;color:#5b6476">${html(c.calendar!.label)}: ` +
+        links.map((l) => `<a href="${escapeHtml(l.url)}" style="color:#2454d6">${html(l.label)}</a>`).join(' · ') +
+        `</p>`
+      : '') +
+    `</td></tr></table>` +
+    `<p style="margin:16px 0 0;font-family:${FONT};font-size:12px;color:#5b6476">${html(c.footer ?? t.emailFooter)}</p>` +
+    `</td></tr></table></body></html>`;
+  const text = [
+    ...paragraphs,
+    details.map(([label, value]) => `${label}: ${value}`).join('\n'),
+    button ? `${button.label}: ${button.url}` : '',
+    links.length ? `${c.calendar!.label}:\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  return { subject: subjectLine(c.subject), html: out, text };
 }
 
-const meetingLine = (b: EmailBooking) => `Where: ${b.location}${b.meetingUrl ? ` — ${b.meetingUrl}` : ''}`;
+/** "Thursday, December 3, 2026 at 10:00 AM – 10:30 AM (Europe/Berlin)" in the reader's language. */
+function whenLine(locale: Locale, b: EmailBooking, zone: string, style: DateStyle = 'full') {
+  return `${formatDate(locale, b.start, zone, style)} – ${formatDate(locale, b.end, zone, 'time')} (${zone})`;
+}
 
-export function renderEmail(kind: Exclude<EmailKind, 'briefing'>, b: EmailBooking): RenderedEmail {
-  const bookerZone = b.bookerTimezone ?? b.timezone;
-  switch (kind) {
-    case 'booking_confirmation':
-      return render(`Confirmed: ${b.title} with ${b.hostName}`, [
-        `Hi ${b.bookerName}, your meeting is booked.`,
-        ...whenLines(b, bookerZone),
-        meetingLine(b),
-        'Need to change something? Use the link below to reschedule or cancel.',
-      ], b.manageUrl ? { label: 'Manage your booking', url: b.manageUrl } : undefined);
-    case 'booking_host_notification':
-      return render(`New booking: ${b.title} with ${b.bookerName}`, [
-        `${b.bookerName} <${b.bookerEmail}> booked ${b.title}.`,
-        ...whenLines(b, b.timezone),
-        meetingLine(b),
-        b.notes ? `Notes: ${b.notes}` : null,
-      ]);
-    case 'host_rescheduled':
-      return render(`Your host has proposed a new time: ${b.title}`, [
-        `Hi ${b.bookerName}, your host has proposed a new time for ${b.title}.`,
-        ...whenLines(b, bookerZone),
-        b.message ? `Message from ${b.hostName}: ${b.message}` : null,
-        meetingLine(b),
-      ], b.manageUrl ? { label: 'Manage your booking', url: b.manageUrl } : undefined);
-    case 'booker_rescheduled':
-      return render(`Rescheduled: ${b.title} with ${b.bookerName}`, [
-        `${b.bookerName} moved ${b.title} to a new time.`,
-        ...whenLines(b, b.timezone),
-        meetingLine(b),
-      ]);
-    case 'cancellation_booker':
-      return render(`Cancelled: ${b.title}`, [
-        `Hi ${b.bookerName}, ${b.title} on ${formatInZone(b.start, bookerZone, 'full')} has been cancelled.`,
-        b.reason ? `Reason: ${b.reason}` : null,
-      ]);
-    case 'cancellation_host':
-      return render(`Cancelled: ${b.title} with ${b.bookerName}`, [
-        `${b.title} with ${b.bookerName} on ${formatInZone(b.start, b.timezone, 'full')} (${b.timezone}) has been cancelled.`,
-        b.reason ? `Reason: ${b.reason}` : null,
-      ]);
-  }
+/** The reader's time first; the page's (host's) time after it when it differs. */
+const whenFor = (locale: Locale, b: EmailBooking, zone: string) =>
+  zone === b.timezone ? whenLine(locale, b, zone) : `${whenLine(locale, b, zone)}\n${messages(locale).hostTime}: ${whenLine(locale, b, b.timezone)}`;
+
+function whereLine(t: Messages, b: EmailBooking) {
+  const key = `location_${b.locationType}` as keyof Messages;
+  const label = b.locationType && typeof t[key] === 'string' ? `${t[key] as string}${b.locationValue ? `: ${b.locationValue}` : ''}` : b.location;
+  return b.meetingUrl && !label.includes(b.meetingUrl) ? `${label} — ${b.meetingUrl}` : label;
+}
+
+/** Google, Outlook and the .ics of the booker's manage link (its token opens the invite). */
+function calendarLinks(t: Messages, b: EmailBooking): Content['calendar'] {
+  if (!b.manageUrl) return undefined;
+  const where = whereLine(t, b);
+  const event = { title: b.title, start: b.start, end: b.end, details: `${b.title} ${fill(t.with, { names: b.hostName })}\n${b.manageUrl}`, location: where };
+  const url = new URL(b.manageUrl);
+  return {
+    label: t.addToCalendar,
+    links: [
+      { label: t.googleCalendar, url: googleCalendarUrl(event) },
+      { label: t.outlook, url: outlookCalendarUrl(event) },
+      { label: t.icsFile, url: icsUrl(url.origin, url.pathname.split('/').pop()!) },
+    ],
+  };
+}
+
+const bookerZone = (b: EmailBooking) => b.bookerTimezone ?? b.timezone;
+
+const COMPOSERS: Record<Exclude<EmailKind, 'briefing'>, (t: Messages, b: EmailBooking, locale: Locale) => Content> = {
+  booking_confirmation: (t, b, locale) => ({
+    subject: fill(t.emailConfirmedSubject, { title: b.title, host: b.hostName }),
+    heading: t.booked,
+    paragraphs: [fill(t.emailHi, { name: b.bookerName }), t.emailConfirmedLead],
+    details: [[t.what, b.title], [t.when, whenFor(locale, b, bookerZone(b))], [t.who, `${b.hostName}\n${b.bookerName}`], [t.where, whereLine(t, b)]],
+    button: b.manageUrl ? { label: t.manageBooking, url: b.manageUrl } : undefined,
+    calendar: calendarLinks(t, b),
+  }),
+  host_rescheduled: (t, b, locale) => ({
+    subject: fill(t.emailHostRescheduledSubject, { title: b.title }),
+    heading: fill(t.emailHostRescheduledSubject, { title: b.title }),
+    paragraphs: [fill(t.emailHi, { name: b.bookerName }), fill(t.emailHostRescheduledLead, { host: b.hostName, title: b.title }), b.message && `${fill(t.emailMessageFrom, { host: b.hostName })}: ${b.message}`],
+    details: [[t.what, b.title], [t.when, whenFor(locale, b, bookerZone(b))], [t.who, `${b.hostName}\n${b.bookerName}`], [t.where, whereLine(t, b)]],
+    button: b.manageUrl ? { label: t.manageBooking, url: b.manageUrl } : undefined,
+    calendar: calendarLinks(t, b),
+  }),
+  cancellation_booker: (t, b, locale) => ({
+    subject: fill(t.emailCancelledSubject, { title: b.title }),
+    heading: fill(t.emailCancelledSubject, { title: b.title }),
+    paragraphs: [fill(t.emailHi, { name: b.bookerName }), fill(t.emailCancelledLead, { title: b.title, when: formatDate(locale, b.start, bookerZone(b), 'full') })],
+    details: [[t.what, b.title], [t.when, whenFor(locale, b, bookerZone(b))], [t.emailReason, b.reason]],
+  }),
+  booking_host_notification: (t, b, locale) => ({
+    subject: fill(t.emailNewBookingSubject, { title: b.title, booker: b.bookerName }),
+    heading: fill(t.emailNewBookingSubject, { title: b.title, booker: b.bookerName }),
+    paragraphs: [fill(t.emailNewBookingLead, { booker: `${b.bookerName} <${b.bookerEmail}>`, title: b.title })],
+    details: [[t.what, b.title], [t.when, whenLine(locale, b, b.timezone)], [t.who, `${b.bookerName} <${b.bookerEmail}>`], [t.where, whereLine(t, b)], [t.emailNotes, b.notes]],
+  }),
+  booker_rescheduled: (t, b, locale) => ({
+    subject: fill(t.emailBookerRescheduledSubject, { title: b.title, booker: b.bookerName }),
+    heading: fill(t.emailBookerRescheduledSubject, { title: b.title, booker: b.bookerName }),
+    paragraphs: [fill(t.emailBookerRescheduledLead, { booker: b.bookerName, title: b.title })],
+    details: [[t.when, whenLine(locale, b, b.timezone)], [t.who, `${b.bookerName} <${b.bookerEmail}>`], [t.where, whereLine(t, b)]],
+  }),
+  cancellation_host: (t, b, locale) => ({
+    subject: fill(t.emailHostCancelledSubject, { title: b.title, booker: b.bookerName }),
+    heading: fill(t.emailHostCancelledSubject, { title: b.title, booker: b.bookerName }),
+    paragraphs: [fill(t.emailHostCancelledLead, { title: b.title, booker: b.bookerName, when: `${formatDate(locale, b.start, b.timezone, 'full')} (${b.timezone})` })],
+    details: [[t.emailReason, b.reason]],
+  }),
+};
+
+export function renderEmail(kind: Exclude<EmailKind, 'briefing'>, b: EmailBooking, locale: Locale = 'en'): RenderedEmail {
+  return layout(locale, COMPOSERS[kind](messages(locale), b, locale));
 }
 
 export type BriefingData = {
@@ -128,26 +217,35 @@ export type BriefingData = {
   crm?: boolean;
 };
 
-const nameList = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+/** "A, B and C" with the reader's word for "and". */
+const nameList = (t: Messages, names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${t.and} ${names[names.length - 1]}`);
 
-export function renderBriefing(d: BriefingData): RenderedEmail {
+export function renderBriefing(d: BriefingData, locale: Locale = 'en'): RenderedEmail {
+  const t = messages(locale);
   const b = d.booking;
   const who = d.attendees?.length ? d.attendees : [{ name: b.bookerName, email: b.bookerEmail }];
   const crm = d.crm === false
     ? []
     : [
-        d.person ? `Lifecycle stage: ${d.person.lifecycleStage}` : 'No CRM record for this booker yet.',
+        d.person ? `${t.emailLifecycle}: ${d.person.lifecycleStage}` : t.emailNoCrm,
         d.activities.length
-          ? `Recent activity:\n${d.activities.map((a) => `• ${formatInZone(a.occurredAt, b.timezone, 'date')}: ${a.summary}`).join('\n')}`
-          : 'No recent activity.',
+          ? `${t.emailRecentActivity}:\n${d.activities.map((a) => `• ${formatDate(locale, a.occurredAt, b.timezone, 'shortDate')}: ${a.summary}`).join('\n')}`
+          : t.emailNoActivity,
         d.opportunities.length
-          ? `Open opportunities:\n${d.opportunities.map((o) => `• ${o.name} (${o.stage}, ${formatUsd(o.amount)})`).join('\n')}`
-          : 'No open opportunities.',
+          ? `${t.emailOpenOpportunities}:\n${d.opportunities.map((o) => `• ${o.name} (${o.stage}, ${formatUsd(o.amount)})`).join('\n')}`
+          : t.emailNoOpportunities,
       ];
-  return render(`In 1 hour: ${b.title} with ${nameList(who.map((a) => a.name))}`, [
-    `Your meeting with ${nameList(who.map((a) => `${a.name} <${a.email}>`))} starts soon.`,
-    ...whenLines(b, b.timezone),
-    meetingLine(b),
-    ...crm,
-  ], { label: 'Open the booking', url: d.bookingUrl });
+  const subject = fill(t.emailBriefingSubject, { title: b.title, names: nameList(t, who.map((a) => a.name)) });
+  return layout(locale, {
+    subject,
+    heading: subject,
+    paragraphs: [
+      fill(t.emailBriefingLead, { names: nameList(t, who.map((a) => `${a.name} <${a.email}>`)) }),
+      // The short style: a host reads many of these (as the Bookings page writes times).
+      whenLine(locale, b, b.timezone, 'short'),
+      `${t.where}: ${whereLine(t, b)}`,
+      ...crm,
+    ],
+    button: { label: t.emailOpenBooking, url: d.bookingUrl },
+  });
 }

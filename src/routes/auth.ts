@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { isNonProduction, type AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { roles, users } from '../db/schema';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from '../domain/password';
-import { ApiError } from '../http/errors';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../domain/password';
+import { ApiError, validationFailed } from '../http/errors';
+import { consumeAndSetPassword, setPasswordTokenHash } from '../db/set-password-tokens';
+import { limitByIp } from '../http/rate-limit';
 import { validate } from '../http/validate';
 import { SESSION_COOKIE, endSession, issueSessionToken, publicUser, sessionTtlSeconds, toSessionUser } from '../http/session';
 import { sessionToken } from '../http/middleware';
@@ -40,6 +42,27 @@ export async function authenticate(env: AppEnv['Bindings'], email: string, passw
   return null;
 }
 
+/** A new password: at least 12 characters (the rule the set-password page shows), at most 200. */
+export const newPassword = z.string().min(12, 'Use at least 12 characters').max(200, 'Use at most 200 characters');
+
+export const setPasswordSchema = z.strictObject({ token: z.string().max(200), password: newPassword });
+
+/** Neutral on purpose: an unknown, used and expired link all read the same. */
+export const DEAD_LINK = 'This link no longer works. Ask an admin for a new one.';
+
+/**
+ * Sets the password of the link's user and uses the link up, atomically (db/set-password-tokens).
+ * Returns the signed-in user to be, or null when the link is unknown, used or expired.
+ */
+export async function setPasswordWithToken(env: AppEnv['Bindings'], token: string, password: string, now: number) {
+  const hash = await setPasswordTokenHash(token);
+  if (!hash) return null;
+  const userId = await consumeAndSetPassword(env.DB, hash, await hashPassword(password), now);
+  if (userId === null) return null;
+  const [row] = await getDb(env.DB).select({ user: users, role: roles }).from(users).innerJoin(roles, eq(roles.name, users.role)).where(eq(users.id, userId)).limit(1);
+  return row ? toSessionUser(row.user, row.role) : null;
+}
+
 export async function startSession(c: Context<AppEnv>, userId: number): Promise<string> {
   const token = await issueSessionToken(c.env, userId);
   setCookie(c, SESSION_COOKIE, token, {
@@ -60,6 +83,14 @@ export const authRoutes = new Hono<AppEnv>()
     if (!user) throw new ApiError('unauthenticated', 'Email or password is incorrect');
     const token = await startSession(c, user.id);
     return c.json({ token, user: publicUser(user) });
+  })
+  // Limited like login: a link is a credential, so guessing one meets the same per-IP limit.
+  .post('/set-password', limitByIp('LOGIN_IP_LIMITER'), validate('json', setPasswordSchema), async (c) => {
+    const { token, password } = c.req.valid('json');
+    const user = await setPasswordWithToken(c.env, token, password, c.get('now').getTime());
+    if (!user) throw validationFailed([{ path: ['token'], message: DEAD_LINK, code: 'custom' }], DEAD_LINK);
+    const session = await startSession(c, user.id);
+    return c.json({ token: session, user: publicUser(user) });
   })
   .post('/logout', async (c) => {
     await endSession(c.env, sessionToken(c));

@@ -1,31 +1,72 @@
 import { Hono, type Context } from 'hono';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
-import { bookingAttendees, bookings, outbox, persons } from '../db/schema';
+import { outbox } from '../db/schema';
 import { bookingJson, hostsView, loadBookingRecord, type BookingRecord, type ViewedBooking } from '../db/bookings';
-import { listBookings } from '../db/booking-list';
-import { d1Statement } from '../db/batch';
-import { withinScope, type Permission } from '../domain/permissions';
-import { TABS, decodeCursor, tabOf } from '../domain/tabs';
+import { listBookings, searchCandidates, tabCountQuery, type BookingFilters, type ListedBooking } from '../db/booking-list';
+import { withinScope, type Permission, type SessionUser } from '../domain/permissions';
+import { ATTENDANCE_FILTERS, TABS, dayRangeUtc, decodeCursor, parseDateKey, tabOf, type AttendanceFilter } from '../domain/tabs';
+import { localDateKey, localDateOf } from '../domain/time';
 import { issueManageToken, revokeManageTokens } from '../db/manage-tokens';
 import { forbidden, invalidState, notFound, validationFailed } from '../http/errors';
-import { isoInstant, textIdParam, typedText } from '../http/schemas';
+import { isoInstant, localDate, textIdParam, typedText } from '../http/schemas';
 import { validate } from '../http/validate';
 import { changeBooking } from '../services/booking-actions';
+import { attendanceStatements } from '../services/booking-attendance';
+import { bulkBody, runBulk } from '../services/bookings-bulk';
+import { exportStream } from '../services/bookings-export';
 import { manageUrlFor } from '../services/reservations';
 import { afterCommit } from '../services/after-commit';
 import { cancelBody } from './manage';
 import { reservationError } from './public';
 
-const listQuery = z.strictObject({
-  tab: z.enum(TABS).default('upcoming'),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(200).optional(),
+const filterId = z.coerce.number().int().positive().max(2 ** 31);
+/** The Bookings page's filters (SPEC 13); `from`/`to` are dates in the viewer's own zone. */
+const filterFields = {
   q: z.string().trim().max(200).optional(),
-  pageId: z.coerce.number().int().positive().max(2 ** 31).optional(),
-  hostId: z.coerce.number().int().positive().max(2 ** 31).optional(),
+  pageId: filterId.optional(),
+  hostId: filterId.optional(),
+  attendance: z.enum(ATTENDANCE_FILTERS).optional(),
+  from: localDate.optional(),
+  to: localDate.optional(),
+};
+const datesInOrder = (f: { from?: string; to?: string }) => !f.from || !f.to || f.from <= f.to;
+const datesIssue = { path: ['to'], message: 'The end date is before the start date' };
+// Attendance is marked on past bookings only, so the filter belongs to the Past tab.
+const attendanceTab = (f: { tab?: string; attendance?: string }) => !f.attendance || !f.tab || f.tab === 'past';
+const attendanceIssue = { path: ['attendance'], message: 'The attendance filter belongs to the Past tab' };
+
+const listQuery = z
+  .strictObject({
+    tab: z.enum(TABS).default('upcoming'),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().max(200).optional(),
+    ...filterFields,
+  })
+  .refine(datesInOrder, datesIssue)
+  .refine(attendanceTab, attendanceIssue);
+const countsQuery = z.strictObject(filterFields).refine(datesInOrder, datesIssue);
+const exportQuery = z.strictObject({ tab: z.enum(TABS).optional(), ...filterFields }).refine(datesInOrder, datesIssue).refine(attendanceTab, attendanceIssue);
+
+/** The filters as the list takes them: the viewer's dates as UTC instants. */
+function filtersOf(user: SessionUser, f: { q?: string; pageId?: number; hostId?: number; attendance?: AttendanceFilter; from?: string; to?: string }): BookingFilters {
+  return {
+    q: f.q || undefined,
+    pageId: f.pageId,
+    hostId: f.hostId,
+    attendance: f.attendance,
+    ...dayRangeUtc(f.from ? parseDateKey(f.from) : null, f.to ? parseDateKey(f.to) : null, user.timezone),
+  };
+}
+
+/** A list row: the booking object with the linked CRM person's name and email when matched, and the hosts' names. */
+const listJson = (r: ListedBooking) => ({
+  ...bookingJson(r),
+  bookerName: r.personName ?? r.booking.bookerName,
+  bookerEmail: r.personEmail ?? r.booking.bookerEmail,
+  hosts: r.hosts,
 });
 
 const rescheduleBody = z.strictObject({ start: isoInstant, message: typedText(1000, { multiline: true, optional: true }).optional() });
@@ -47,56 +88,44 @@ function requireTab(record: BookingRecord, now: number, tab: 'upcoming' | 'past'
   }
 }
 
-type Attendance = 'attended' | 'no_show';
-
-const attendanceIs = (column: typeof bookings.attendance | typeof bookingAttendees.attendance, value: Attendance | null) =>
-  value === null ? isNull(column) : eq(column, value);
-
-/**
- * A person's lifecycle counts and activity for one attendance change from `previous`, to run
- * right after the statement that records the mark: both move only if that update took
- * (changes() = 1), so a repeated or racing request cannot count twice. Nothing for a booker
- * without a person the user may see.
- */
-function lifecycleStatements(
-  d1: D1Database,
-  db: ReturnType<typeof getDb>,
-  personId: number | null,
-  previous: Attendance | null,
-  mark: { status: Attendance; now: number; title: string; bookingId: string },
-): D1PreparedStatement[] {
-  if (personId === null) return [];
-  const count = (key: 'attendedCount' | 'noShowCount') => sql`COALESCE(json_extract(${persons.lifecycleMeta}, '$.${sql.raw(key)}'), 0)`;
-  const noShow = mark.status === 'no_show';
-  const meta = noShow
-    ? sql`json_set(${persons.lifecycleMeta}, '$.noShowCount', ${count('noShowCount')} + 1, '$.lastNoShowAt', ${new Date(mark.now).toISOString()}, '$.attendedCount', MAX(0, ${count('attendedCount')} - ${previous === 'attended' ? 1 : 0}))`
-    : sql`json_set(${persons.lifecycleMeta}, '$.attendedCount', ${count('attendedCount')} + 1, '$.noShowCount', MAX(0, ${count('noShowCount')} - ${previous === 'no_show' ? 1 : 0}))`;
-  return [
-    d1Statement(d1, db.update(persons).set({ lifecycleMeta: meta as never }).where(and(eq(persons.id, personId), sql`changes() = 1`))),
-    d1Statement(
-      d1,
-      sql`INSERT INTO activities (person_id, kind, summary, booking_id, occurred_at)
-        SELECT ${personId}, ${noShow ? 'no_show' : 'attended'}, ${`${noShow ? 'No-show' : 'Attended'}: ${mark.title}`}, ${mark.bookingId}, ${mark.now}
-        WHERE changes() = 1`,
-    ),
-  ];
-}
-
 export const bookingRoutes = new Hono<AppEnv>()
   .get('/', validate('query', listQuery), async (c) => {
     const q = c.req.valid('query');
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
     if (q.cursor && !cursor) throw validationFailed([{ path: ['cursor'], message: 'Not a valid cursor' }]);
-    const { rows, nextCursor } = await listBookings(getDb(c.env.DB), c.get('user'), { ...q, cursor, now: c.get('now').getTime() });
-    return c.json({
-      bookings: rows.map((r) => ({
-        ...bookingJson(r),
-        // The linked CRM person's name and email when matched.
-        bookerName: r.personName ?? r.booking.bookerName,
-        bookerEmail: r.personEmail ?? r.booking.bookerEmail,
-      })),
-      nextCursor,
+    const user = c.get('user');
+    const { rows, nextCursor } = await listBookings(getDb(c.env.DB), user, { ...filtersOf(user, q), tab: q.tab, limit: q.limit, cursor, now: c.get('now').getTime() });
+    return c.json({ bookings: rows.map(listJson), nextCursor });
+  })
+  // Every tab's count under the same filters (attendance counts on the Past tab only).
+  .get('/counts', validate('query', countsQuery), async (c) => {
+    const user = c.get('user');
+    const db = getDb(c.env.DB);
+    const filters = filtersOf(user, c.req.valid('query'));
+    const candidateIds = filters.q ? await searchCandidates(db, filters.q) : undefined;
+    const now = c.get('now').getTime();
+    const rows = await db.batch(TABS.map((tab) => tabCountQuery(db, user, { ...filters, ...(filters.q ? { candidateIds } : {}), tab, now })) as never);
+    return c.json({ counts: Object.fromEntries(TABS.map((tab, i) => [tab, (rows[i] as { n: number }[])[0]?.n ?? 0])) });
+  })
+  .get('/export.csv', validate('query', exportQuery), (c) => {
+    const user = c.get('user');
+    const q = c.req.valid('query');
+    const now = c.get('now').getTime();
+    const today = localDateKey(localDateOf(now, user.timezone));
+    // An attendance filter is the Past tab's.
+    const tab = q.tab ?? (q.attendance ? 'past' : undefined);
+    return new Response(exportStream(getDb(c.env.DB), user, { ...filtersOf(user, q), tab }, now), {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="bookings-${today}.csv"`,
+        'cache-control': 'no-store',
+      },
     });
+  })
+  .post('/bulk', validate('json', bulkBody), async (c) => {
+    const { results, committed } = await runBulk(c.env, c.get('user'), c.req.valid('json'), c.get('now').getTime());
+    if (committed.outboxIds.length || committed.calendar.length) afterCommit(c, { ok: true, bookingId: '', ...committed });
+    return c.json({ results });
   })
   .get('/:id', validate('param', textIdParam), async (c) => {
     const record = await authorizeBooking(c, c.req.valid('param').id, 'view');
@@ -151,46 +180,13 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json({ manageUrl: manageUrlFor(c.env, record.page.slug, token) });
   })
   .post('/:id/attendance', validate('param', textIdParam), validate('json', attendanceBody), async (c) => {
-    const user = c.get('user');
     const record = await authorizeBooking(c, c.req.valid('param').id, 'edit');
     const now = c.get('now').getTime();
     requireTab(record, now, 'past');
     const { status, attendeeId } = c.req.valid('json');
     const db = getDb(c.env.DB);
-    const id = record.booking.id;
-    const mark = { status, now, title: record.page.title, bookingId: id };
-    const statements: D1PreparedStatement[] = [];
-    if (record.attendees) {
-      // A group occurrence: one attendee, or every current one.
-      const targets = attendeeId === undefined ? record.attendees : record.attendees.filter((a) => a.id === attendeeId);
-      if (targets.length === 0) throw notFound('Attendee not found');
-      for (const a of targets) {
-        if (a.attendance === status) continue;
-        const seat = and(eq(bookingAttendees.id, a.id), eq(bookingAttendees.bookingId, id), eq(bookingAttendees.status, 'confirmed'), attendanceIs(bookingAttendees.attendance, a.attendance));
-        statements.push(d1Statement(c.env.DB, db.update(bookingAttendees).set({ attendance: status }).where(seat)), ...lifecycleStatements(c.env.DB, db, a.personId, a.attendance, mark));
-      }
-      // The occurrence's own mark: its attendees' when they all agree.
-      if (statements.length)
-        statements.push(
-          d1Statement(
-            c.env.DB,
-            sql`UPDATE bookings SET attendance = (SELECT CASE WHEN COUNT(*) = COUNT(attendance) AND COUNT(DISTINCT attendance) = 1 THEN MAX(attendance) END
-              FROM booking_attendees WHERE booking_id = ${id} AND status = 'confirmed'), updated_at = ${now} WHERE id = ${id}`,
-          ),
-        );
-    } else {
-      if (attendeeId !== undefined) throw notFound('Attendee not found');
-      const previous = record.booking.attendance;
-      if (previous !== status) {
-        const row = and(eq(bookings.id, id), attendanceIs(bookings.attendance, previous));
-        statements.push(
-          d1Statement(c.env.DB, db.update(bookings).set({ attendance: status, updatedAt: now }).where(row)),
-          // personId is null when the person is outside the user's CRM visibility (SPEC 15).
-          ...lifecycleStatements(c.env.DB, db, record.booking.personId, previous, mark),
-        );
-      }
-    }
+    const statements = attendanceStatements(c.env.DB, db, record, status, attendeeId, now);
+    if (statements === 'attendee_not_found') throw notFound('Attendee not found');
     if (statements.length) await c.env.DB.batch(statements);
-    return c.json({ booking: bookingJson((await loadBookingRecord(db, id, user))!) });
+    return c.json({ booking: bookingJson((await loadBookingRecord(db, record.booking.id, c.get('user')))!) });
   });
-

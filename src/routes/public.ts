@@ -3,20 +3,30 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
 import { loadPageBySlug, publicPageJson } from '../db/pages';
-import { pageRules } from '../db/availability';
-import { availability } from '../services/availability';
-import { computeSlots } from '../domain/slots';
 import { validateAnswers } from '../domain/questions';
 import { hashToken, newManageToken } from '../domain/tokens';
-import { iso } from '../domain/time';
 import { ApiError, notFound, validationFailed } from '../http/errors';
 import { isoInstant, timeZone, typedText } from '../http/schemas';
 import { validate } from '../http/validate';
 import { runUnderHostLocks } from '../host-schedule';
 import { manageUrlFor, type ReservationResult } from '../services/reservations';
 import { afterCommit } from '../services/after-commit';
-import { loadPublicBooking } from '../services/public-booking';
+import { loadPublicBooking, publicSlots } from '../services/public-booking';
 import { manageRoutes } from './manage';
+import { negotiateLocale, supportedLocale } from '../domain/locale-negotiation';
+
+/** A BCP 47 language tag, as Intl reads it ('pt-br' → 'pt-BR'); nonsense is a 400. */
+const languageTag = z
+  .string()
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      return Intl.getCanonicalLocales(tag)[0];
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'Not a BCP 47 language tag' });
+      return z.NEVER;
+    }
+  });
 
 const slugParam = z.strictObject({ slug: z.string().regex(/^[a-z0-9-]{3,64}$/, 'Not a valid page') });
 
@@ -34,6 +44,8 @@ export const bookingRequest = z.strictObject({
   phone: z.string().trim().max(40).regex(/^[0-9+()\-. ]*$/, 'Use digits, spaces and + ( ) - .').optional(),
   notes: typedText(5000, { multiline: true, optional: true }).optional(),
   timezone: timeZone.optional(),
+  // The booker's language for their emails; a language we don't speak falls back like Accept-Language.
+  locale: languageTag.optional(),
   // Per question type (one line or several, required or not) in validateAnswers.
   answers: z.record(z.string().max(64), z.union([typedText(5000, { multiline: true, optional: true }), z.boolean()])).optional(),
   turnstileToken: z.string().min(1).max(2048).optional(), // checked by http/booking-guard.ts when Turnstile is on
@@ -62,12 +74,8 @@ export const publicRoutes = new Hono<AppEnv>()
   .get('/pages/:slug/slots', validate('param', slugParam), validate('query', slotsQuery), async (c) => {
     const page = await activePage(c, c.req.valid('param').slug);
     const { from, to } = c.req.valid('query');
-    const ctx = await availability(c.env, getDb(c.env.DB), page, from, to);
-    const slots = computeSlots({ page: pageRules(page), hosts: ctx.hosts, occurrences: ctx.occurrences, from, to, now: c.get('now').getTime() });
-    const group = page.strategy === 'group';
-    return c.json({
-      slots: slots.map((s) => (group ? { start: iso(s.start), end: iso(s.end), seatsLeft: s.seatsLeft } : { start: iso(s.start), end: iso(s.end) })),
-    });
+    const { slots } = await publicSlots(c.env, getDb(c.env.DB), page, from, to, c.get('now').getTime());
+    return c.json({ slots });
   })
   .post('/pages/:slug/bookings', validate('param', slugParam), validate('json', bookingRequest), async (c) => {
     const page = await activePage(c, c.req.valid('param').slug);
@@ -93,6 +101,7 @@ export const publicRoutes = new Hono<AppEnv>()
           notes: body.notes || null,
           timezone: body.timezone ?? null,
           answers,
+          locale: supportedLocale(body.locale) ?? negotiateLocale(null, c.req.header('accept-language')),
         },
         tokenHash: await hashToken(token),
         manageUrl,

@@ -10,6 +10,12 @@ import type { Db } from '../db/client';
 import { bookingAttendees, bookings, schedulingPages, type Booking } from '../db/schema';
 import { iso } from '../domain/time';
 import { seatBooker } from '../db/bookings';
+import type { Bindings } from '../env';
+import type { PageWithHosts } from '../db/pages';
+import { pageRules } from '../db/availability';
+import { computeSlots } from '../domain/slots';
+import { localDateOf, wallBoundaryToUtc } from '../domain/time';
+import { availability } from './availability';
 
 type Seat = typeof bookingAttendees.$inferSelect;
 type PageFields = { slug: string; title: string; strategy: string };
@@ -83,4 +89,47 @@ export async function loadPublicBooking(db: Db, owner: { bookingId: string; atte
     .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
     .where(eq(bookings.id, owner.bookingId));
   return row ? publicBookingJson({ ...row, seat: null }) : null;
+}
+
+export type PublicSlot = { start: string; end: string; seatsLeft?: number };
+
+/** The page's free slots in [from, to) as the public API answers them, and its hosts' names. */
+export async function publicSlots(env: Bindings, db: Db, page: PageWithHosts, from: number, to: number, now: number) {
+  const ctx = await availability(env, db, page, from, to);
+  const slots = computeSlots({ page: pageRules(page), hosts: ctx.hosts, occurrences: ctx.occurrences, from, to, now });
+  const group = page.strategy === 'group';
+  return {
+    slots: slots.map((s): PublicSlot => (group ? { start: iso(s.start), end: iso(s.end), seatsLeft: s.seatsLeft } : { start: iso(s.start), end: iso(s.end) })),
+    // In the page's host order: the names a booker sees on the page anyway.
+    hostNames: page.hosts.map((h) => ctx.hostUsers.find((u) => u.id === h.userId)?.name).filter((n): n is string => !!n),
+  };
+}
+
+const DAY = 86_400_000;
+/** Zones are at most 26 h apart: this much past a month's end in the page's zone covers it in any zone. */
+const ZONE_SLACK = 2 * DAY;
+
+/**
+ * What the booking page carries in its HTML (SPEC 10: no slots request on load): the free slots
+ * from now to the end of this month (in the page's zone, with slack so every zone's month is
+ * whole), or of the first later month with any, within the horizon. `loadedTo` says how far
+ * the list is complete; the script fetches later months itself.
+ */
+export async function firstMonthSlots(env: Bindings, db: Db, page: PageWithHosts, now: number) {
+  const horizonEnd = now + page.horizonDays * DAY;
+  let from = now;
+  let result: Awaited<ReturnType<typeof publicSlots>> | undefined;
+  let to = now;
+  for (let month = 0; month < 3 && from < horizonEnd; month++) {
+    const local = localDateOf(from, page.timezone);
+    const next = local.month === 12 ? { year: local.year + 1, month: 1, day: 1 } : { year: local.year, month: local.month + 1, day: 1 };
+    const monthEnd = wallBoundaryToUtc(next, 0, page.timezone);
+    to = Math.min(horizonEnd, monthEnd + ZONE_SLACK);
+    const found = await publicSlots(env, db, page, from, to, now);
+    result = result ? { ...found, slots: [...result.slots, ...found.slots] } : found;
+    // Free time inside the month: the page opens there. Only in the slack: that month is next.
+    if (found.slots.some((s) => Date.parse(s.start) < monthEnd)) break;
+    from = to;
+  }
+  return { ...result!, loadedTo: to, horizonEnd };
 }

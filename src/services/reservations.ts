@@ -32,6 +32,7 @@ import { googleCalendar } from '../calendar/google';
 import { issueManageToken, storeManageToken, type TokenOwner } from '../db/manage-tokens';
 import type { CalendarFollowUp } from '../calendar/sync';
 import { availability } from './availability';
+import type { Locale } from '../domain/locales';
 
 const MINUTE = 60_000;
 
@@ -42,6 +43,8 @@ export type Booker = {
   notes: string | null;
   timezone: string | null;
   answers: Record<string, string | boolean>;
+  /** The booker's language (SPEC 10): every email to them is written in it. */
+  locale: Locale;
 };
 
 /** manageUrl carries the plain token only as far as the booker's email; D1 keeps its hash. */
@@ -93,13 +96,23 @@ async function commit(db: Db, statements: BatchItem<'sqlite'>[]): Promise<Reserv
   }
 }
 
-async function loadHostUsers(db: Db, ids: number[]): Promise<HostUser[]> {
-  const rows = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ids));
+/** A host with their language: their own emails are written in it (SPEC 10). */
+type Host = HostUser & { locale?: Locale };
+
+async function loadHostUsers(db: Db, ids: number[]): Promise<Host[]> {
+  const rows = await db.select({ id: users.id, name: users.name, email: users.email, locale: users.locale }).from(users).where(inArray(users.id, ids));
   return pickHosts(rows, ids);
 }
 
+/** The slot check's hosts (read without their language) with their locales. */
+async function withLocales(db: Db, hosts: HostUser[]): Promise<Host[]> {
+  if (!hosts.length) return hosts;
+  const rows = await db.select({ id: users.id, locale: users.locale }).from(users).where(inArray(users.id, hosts.map((h) => h.id)));
+  return hosts.map((h) => ({ ...h, locale: rows.find((r) => r.id === h.id)?.locale }));
+}
+
 /** The given hosts in the given order (primary first). */
-const pickHosts = (rows: HostUser[], ids: number[]) => ids.map((id) => rows.find((r) => r.id === id)).filter((r): r is HostUser => !!r);
+const pickHosts = <H extends HostUser>(rows: H[], ids: number[]) => ids.map((id) => rows.find((r) => r.id === id)).filter((r): r is H => !!r);
 
 /** The booking's assigned host among its hosts (whose calendar holds the event). */
 const assignedHost = (hosts: HostUser[], booking: Booking) => hosts.find((h) => h.id === booking.hostId) ?? hosts[0];
@@ -122,7 +135,7 @@ type Occurrence = Pick<
 function emailFor(
   kind: Exclude<EmailKind, 'briefing'>,
   ctx: { page: PageWithHosts; occurrence: Occurrence; bookingId: string; primary: HostUser; hosts: HostUser[] },
-  recipient: { name: string; email: string; timezone: string | null },
+  recipient: { name: string; email: string; timezone: string | null; locale?: Locale | null },
   extra: { manageUrl?: string; reason?: string | null; message?: string | null; notes?: string | null; bookerName?: string; bookerEmail?: string; ics?: InviteMethod; now: number },
 ): OutboxEmail {
   const o = ctx.occurrence;
@@ -136,13 +149,15 @@ function emailFor(
     bookerEmail: extra.bookerEmail ?? recipient.email,
     hostName: ctx.primary.name,
     location: locationText(o),
+    locationType: o.locationType,
+    locationValue: o.locationValue,
     meetingUrl: o.meetingUrl,
     manageUrl: extra.manageUrl,
     reason: extra.reason,
     message: extra.message,
     notes: extra.notes,
   };
-  const email = renderEmail(kind, data);
+  const email = renderEmail(kind, data, recipient.locale ?? 'en');
   const ics = extra.ics
     ? {
         method: extra.ics,
@@ -212,6 +227,7 @@ function seatInsert(db: Db, id: string, bookingId: string, job: BookJob) {
     email: b.email,
     phone: b.phone,
     timezone: b.timezone,
+    locale: b.locale,
     notes: b.notes,
     answers: b.answers,
     personId: personIdByEmail(b.email) as unknown as number,
@@ -327,7 +343,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     const [before] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
     const joined = seatCountChange(db, before, 1, job.now);
     const occurrence = joined.occurrence;
-    const hosts = pickHosts(checked.hostUsers, [occurrence.hostId]);
+    const hosts = await withLocales(db, pickHosts(checked.hostUsers, [occurrence.hostId]));
     const attendeeId = crypto.randomUUID();
     statements.push(
       upsertPerson(db, b, occurrence.hostId, job.now),
@@ -353,7 +369,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   } else hostIds = [page.hosts[0].userId];
   statements.unshift(upsertPerson(db, b, hostIds[0], job.now));
 
-  const hosts = pickHosts(checked.hostUsers, hostIds);
+  const hosts = await withLocales(db, pickHosts(checked.hostUsers, hostIds));
   const seriesId = crypto.randomUUID();
   const bookingId = crypto.randomUUID();
   const icsUid = `${seriesId}@${new URL(env.APP_URL).hostname}`;
@@ -393,6 +409,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
       bookerEmail: b.email,
       bookerPhone: b.phone,
       bookerTimezone: b.timezone,
+      bookerLocale: b.locale,
       notes: b.notes,
       answers: b.answers,
       personId: personIdByEmail(b.email) as unknown as number,
@@ -422,13 +439,13 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
 }
 
 /** Bookers of an occurrence (the attendee rows of a group, else the booking's own booker), each with what their manage link opens. */
-async function bookersOf(db: Db, booking: Booking): Promise<{ name: string; email: string; timezone: string | null; owner: TokenOwner }[]> {
+async function bookersOf(db: Db, booking: Booking): Promise<{ name: string; email: string; timezone: string | null; locale: Locale; owner: TokenOwner }[]> {
   const attendees = await db
     .select()
     .from(bookingAttendees)
     .where(and(eq(bookingAttendees.bookingId, booking.id), eq(bookingAttendees.status, 'confirmed')));
-  if (attendees.length) return attendees.map((a) => ({ name: a.name, email: a.email, timezone: a.timezone, owner: { attendeeId: a.id } }));
-  return [{ name: booking.bookerName, email: booking.bookerEmail, timezone: booking.bookerTimezone, owner: { seriesId: booking.seriesId } }];
+  if (attendees.length) return attendees.map((a) => ({ name: a.name, email: a.email, timezone: a.timezone, locale: a.locale, owner: { attendeeId: a.id } }));
+  return [{ name: booking.bookerName, email: booking.bookerEmail, timezone: booking.bookerTimezone, locale: booking.bookerLocale, owner: { seriesId: booking.seriesId } }];
 }
 
 async function loadChangeable(db: Db, bookingId: string, now: number) {
@@ -611,7 +628,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
   const checked = await checkSlot(env, db, page, job.start, job.now);
   if ('ok' in checked) return checked;
   const end = job.start + (from.endAt - from.startAt);
-  const hosts = pickHosts(checked.hostUsers, loaded.hostIds);
+  const hosts = await withLocales(db, pickHosts(checked.hostUsers, loaded.hostIds));
   const statements: BatchItem<'sqlite'>[] = [];
   let to: Booking;
   let meet: Awaited<ReturnType<typeof createMeetEvent>> = null;
@@ -635,6 +652,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
       startAt: job.start,
       endAt: end,
       ...seatBooker(attendee),
+      bookerLocale: attendee.locale,
       personId: attendee.personId,
       attendeeCount: 1,
       ...(meet?.fields ?? { meetingUrl: from.meetingUrl, calendarEventId: null, calendarStatus: null, calendarError: null }),

@@ -1,205 +1,38 @@
 import { AppShell } from './app-shell';
-import type { BookingJson } from '../db/bookings';
 import type { SessionUser } from '../domain/permissions';
-import type { Tab } from '../domain/tabs';
-import { TABS } from '../domain/tabs';
-import { formatInZone, locationLabel } from '../domain/format';
-import { isHttpUrl } from '../email/templates';
+import { TABS, dayHeading, type AttendanceFilter, type Tab } from '../domain/tabs';
+import { formatInZone } from '../domain/format';
+import { BookingItem, selectable, type BookingRow } from './bookings-row';
+import { BulkBar } from './bookings-bulk';
 
-export type BookingRow = BookingJson & { canEdit: boolean; canDelete: boolean; questionLabels: Record<string, string> };
+export type { BookingRow } from './bookings-row';
 
 const TAB_LABELS: Record<Tab, string> = { upcoming: 'Upcoming', past: 'Past', cancelled: 'Cancelled', rescheduled: 'Rescheduled' };
 
-function When({ b }: { b: BookingJson }) {
-  const start = Date.parse(b.start);
-  const end = Date.parse(b.end);
-  return (
-    <>
-      {formatInZone(start, b.timezone, 'date')}, {formatInZone(start, b.timezone, 'time')} – {formatInZone(end, b.timezone, 'time')}{' '}
-      {formatInZone(start, b.timezone, 'zone')}
-    </>
-  );
-}
+const EMPTY: Record<Tab, string> = {
+  upcoming: 'No upcoming bookings. New bookings from your scheduling pages appear here.',
+  past: 'No past bookings. Meetings move here once their start time has passed, ready to mark attended or no-show.',
+  cancelled: 'No cancelled bookings. Bookings you or a booker cancel appear here, with the reason.',
+  rescheduled: 'No rescheduled bookings. When a meeting moves to a new time, its old time appears here.',
+};
 
-function Badge({ attendance }: { attendance: BookingJson['attendance'] }) {
-  if (attendance === 'attended') return <span class="badge badge-ok">Attended</span>;
-  if (attendance === 'no_show') return <span class="badge badge-bad">No-show</span>;
-  return null;
-}
+export type PageFilters = {
+  q: string;
+  pageId?: number;
+  hostId?: number;
+  attendance?: AttendanceFilter;
+  from?: string;
+  to?: string;
+};
 
-/** A group occurrence's current attendees, each with their own attendance (Past tab, scheduler.edit). */
-function Attendees({ b, tab }: { b: BookingRow; tab: Tab }) {
+function FilterSelect(props: { name: string; label: string; all: string; selected?: string | number; options: [string | number, string][] }) {
   return (
-    <ul class="attendees">
-      {(b.attendees ?? []).map((a) => (
-        <li data-attendee={a.id}>
-          {a.name} · {a.email} <Badge attendance={a.attendance} />
-          {tab === 'past' && b.canEdit && (
-            <span class="attendee-actions">
-              {(['attended', 'no_show'] as const).map((status) => (
-                <button
-                  type="button"
-                  data-action="attendance"
-                  data-attendee={a.id}
-                  data-status={status}
-                  aria-pressed={a.attendance === status ? 'true' : 'false'}
-                  aria-label={`Mark ${a.name} ${status === 'attended' ? 'attended' : 'no-show'}`}
-                >
-                  {status === 'attended' ? 'Attended' : 'No-show'}
-                </button>
-              ))}
-            </span>
-          )}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
-  const strategy =
-    b.strategy === 'group' ? `Group · ${b.attendeeCount} attendee${b.attendeeCount === 1 ? '' : 's'}` : b.strategy.replace('_', ' ');
-  return (
-    <div class="drawer" id={`drawer-${b.id}`} hidden>
-      <dl>
-        <dt>Starts</dt>
-        <dd>{formatInZone(Date.parse(b.start), b.timezone, 'full')} ({b.timezone})</dd>
-        <dt>Ends</dt>
-        <dd>{formatInZone(Date.parse(b.end), b.timezone, 'full')} ({b.timezone})</dd>
-        {b.attendees ? (
-          <>
-            <dt>Attendees</dt>
-            <dd>
-              <Attendees b={b} tab={tab} />
-            </dd>
-          </>
-        ) : (
-          <>
-            <dt>Booker</dt>
-            <dd>
-              {b.bookerName} · {b.bookerEmail}
-              {b.bookerPhone ? ` · ${b.bookerPhone}` : ''}
-            </dd>
-          </>
-        )}
-        <dt>Strategy</dt>
-        <dd>{strategy}</dd>
-        <dt>Location</dt>
-        <dd>
-          {locationLabel(b.locationType)}
-          {b.locationValue && !isHttpUrl(b.locationValue) ? ` · ${b.locationValue}` : ''}
-        </dd>
-        <dt>Meeting URL</dt>
-        <dd class="meeting-url">
-          {b.meetingUrl ? isHttpUrl(b.meetingUrl) ? <a href={b.meetingUrl} rel="noopener noreferrer" target="_blank">{b.meetingUrl}</a> : <span>{b.meetingUrl}</span> : '—'}
-        </dd>
-        {b.notes && (
-          <>
-            <dt>Notes</dt>
-            <dd class="pre">{b.notes}</dd>
-          </>
-        )}
-        {Object.entries(b.answers).map(([k, v]) => (
-          <>
-            <dt>{b.questionLabels[k] ?? k}</dt>
-            <dd>{typeof v === 'boolean' ? (v ? 'Yes' : 'No') : v}</dd>
-          </>
-        ))}
-        {b.status === 'cancelled' && (
-          <>
-            <dt>Cancelled by</dt>
-            <dd class="cancelled-by">{b.cancelledBy ?? '—'}</dd>
-            <dt>Reason</dt>
-            <dd class="cancel-reason">{b.cancelReason ?? '—'}</dd>
-          </>
-        )}
-        <dt>Email</dt>
-        <dd class="email-status">
-          {b.emailStatus ?? '—'}
-          {b.emailLastError ? ` (${b.emailLastError})` : ''}
-        </dd>
-        {b.calendarError && (
-          <>
-            <dt>Calendar</dt>
-            <dd>{b.calendarError}</dd>
-          </>
-        )}
-      </dl>
-      <div class="actions">
-        {tab === 'upcoming' && b.canEdit && (
-          <button type="button" data-open="reschedule">
-            Reschedule
-          </button>
-        )}
-        {tab === 'upcoming' && b.canDelete && (
-          <button type="button" data-open="cancel">
-            Cancel booking
-          </button>
-        )}
-        {b.canEdit && tab !== 'rescheduled' && b.strategy !== 'group' && (
-          <button type="button" data-action="manage-link">
-            Copy new manage link
-          </button>
-        )}
-        {tab === 'past' && b.canEdit && (
-          <>
-            <button type="button" data-action="attendance" data-status="attended" aria-pressed={b.attendance === 'attended' ? 'true' : 'false'}>
-              Mark {b.attendees ? 'all ' : ''}attended
-            </button>
-            <button type="button" data-action="attendance" data-status="no_show" aria-pressed={b.attendance === 'no_show' ? 'true' : 'false'}>
-              Mark {b.attendees ? 'all ' : ''}no-show
-            </button>
-          </>
-        )}
-      </div>
-      {tab === 'upcoming' && b.canEdit && (
-        <form class="dialog" data-dialog="reschedule" role="group" aria-label="Reschedule booking" hidden>
-          <label>
-            New start (your local time)
-            <input type="datetime-local" name="start" required />
-          </label>
-          <label>
-            Message to the booker (optional)
-            <textarea name="message" maxlength={1000} rows={2}></textarea>
-          </label>
-          <p class="form-error" role="alert" aria-live="assertive"></p>
-          <button type="submit">Propose new time</button>
-          <button type="button" data-close>
-            Close
-          </button>
-        </form>
-      )}
-      {tab === 'upcoming' && b.canDelete && (
-        <form class="dialog" data-dialog="cancel" role="group" aria-label="Cancel booking" hidden>
-          <label>
-            Reason (optional)
-            <textarea name="reason" maxlength={500} rows={2} aria-describedby={`count-${b.id}`}></textarea>
-          </label>
-          <p class="muted" id={`count-${b.id}`} aria-live="polite" data-count>
-            0 / 500
-          </p>
-          <p class="form-error" role="alert" aria-live="assertive"></p>
-          <button type="submit" class="danger">
-            Cancel booking
-          </button>
-          <button type="button" data-close>
-            Keep it
-          </button>
-        </form>
-      )}
-      <p class="action-status" role="status" aria-live="polite"></p>
-    </div>
-  );
-}
-
-function FilterSelect(props: { name: string; label: string; all: string; selected?: number; options: [number, string][] }) {
-  return (
-    <label>
-      <span class="visually-hidden">{props.label}</span>
+    <label class="filter">
+      <span class="filter-label">{props.label}</span>
       <select name={props.name}>
         <option value="">{props.all}</option>
         {props.options.map(([id, text]) => (
-          <option value={String(id)} selected={id === props.selected}>
+          <option value={String(id)} selected={String(id) === String(props.selected ?? '')}>
             {text}
           </option>
         ))}
@@ -208,68 +41,135 @@ function FilterSelect(props: { name: string; label: string; all: string; selecte
   );
 }
 
+/** The URL of this view with some parameters changed (undefined drops one). */
+function hrefWith(tab: Tab, f: PageFilters, changes: Record<string, string | undefined> = {}) {
+  const params: Record<string, string | undefined> = {
+    tab,
+    q: f.q || undefined,
+    pageId: f.pageId?.toString(),
+    hostId: f.hostId?.toString(),
+    attendance: tab === 'past' ? f.attendance : undefined,
+    from: f.from,
+    to: f.to,
+    ...changes,
+  };
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  return `/app/bookings?${query.toString()}`;
+}
+
+/** Rows under their day headings in each page's zone, in the tab's order (a heading repeats only if the order crosses back). */
+function dayGroups(rows: BookingRow[], now: number) {
+  const groups: { key: string; label: string; rows: BookingRow[] }[] = [];
+  for (const b of rows) {
+    const h = dayHeading(Date.parse(b.start), b.timezone, now, (ms, zone) => formatInZone(ms, zone, 'date'));
+    const last = groups[groups.length - 1];
+    if (last && last.key === h.key && last.label === h.label) last.rows.push(b);
+    else groups.push({ ...h, rows: [b] });
+  }
+  return groups;
+}
+
 export function BookingsPage(props: {
   user: SessionUser;
   tab: Tab;
   rows: BookingRow[];
   nextCursor: string | null;
-  q: string;
-  filters: { pageId?: number; hostId?: number; pages: { id: number; title: string }[]; hosts: { id: number; name: string }[] };
+  now: number;
+  counts: Record<Tab, number>;
+  filters: PageFilters;
+  choices: { pages: { id: number; title: string }[]; hosts: { id: number; name: string }[] };
 }) {
-  const { tab, rows, filters } = props;
-  const query = new URLSearchParams({ tab, ...(props.q ? { q: props.q } : {}) });
-  if (filters.pageId) query.set('pageId', String(filters.pageId));
-  if (filters.hostId) query.set('hostId', String(filters.hostId));
+  const { tab, rows, filters: f } = props;
+  const filtered = Boolean(f.q || f.pageId || f.hostId || f.from || f.to || (tab === 'past' && f.attendance));
+  const exportHref = hrefWith(tab, f).replace('/app/bookings?', '/api/bookings/export.csv?');
+  const anySelectable = rows.some((b) => selectable(b, tab));
   return (
     <AppShell user={props.user} current="bookings" title="Bookings" scripts={['/bookings.js']}>
+      <div class="page-head">
         <h1>Bookings</h1>
-        <div class="tabs" role="navigation" aria-label="Booking tabs">
-          {TABS.map((t) => (
-            <a href={`/app/bookings?tab=${t}`} aria-current={t === tab ? 'page' : undefined} class={t === tab ? 'tab active' : 'tab'}>
-              {TAB_LABELS[t]}
-            </a>
-          ))}
+        <a class="button-link" href={exportHref} download>
+          Export CSV
+        </a>
+      </div>
+      <nav class="tabs" aria-label="Booking tabs">
+        {TABS.map((t) => (
+          <a href={hrefWith(t, f)} aria-current={t === tab ? 'page' : undefined} class={t === tab ? 'tab active' : 'tab'}>
+            {TAB_LABELS[t]} <span class="count" data-count-tab={t}>{props.counts[t].toLocaleString('en-US')}</span>
+          </a>
+        ))}
+      </nav>
+      <form class="filters" method="get" action="/app/bookings" role="search" aria-label="Filter bookings">
+        <input type="hidden" name="tab" value={tab} />
+        <label class="filter filter-search">
+          <span class="filter-label">Search</span>
+          <input type="search" name="q" value={f.q} placeholder="Name or email" />
+        </label>
+        <FilterSelect name="pageId" label="Page" all="All pages" selected={f.pageId} options={props.choices.pages.map((p) => [p.id, p.title])} />
+        <FilterSelect name="hostId" label="Host" all="All hosts" selected={f.hostId} options={props.choices.hosts.map((h) => [h.id, h.name])} />
+        <label class="filter filter-date">
+          <span class="filter-label">From</span>
+          <input type="date" name="from" value={f.from ?? ''} />
+        </label>
+        <label class="filter filter-date">
+          <span class="filter-label">To</span>
+          <input type="date" name="to" value={f.to ?? ''} />
+        </label>
+        {tab === 'past' && (
+          <FilterSelect
+            name="attendance"
+            label="Attendance"
+            all="Any attendance"
+            selected={f.attendance}
+            options={[
+              ['attended', 'Attended'],
+              ['no_show', 'No-show'],
+              ['unmarked', 'Not marked'],
+            ]}
+          />
+        )}
+        <div class="filter-actions">
+          <button type="submit">Apply</button>
+          {filtered && <a href={hrefWith(tab, { q: '' })}>Clear filters</a>}
         </div>
-        <form class="search" method="get" action="/app/bookings" role="search">
-          <input type="hidden" name="tab" value={tab} />
-          <label>
-            <span class="visually-hidden">Search bookings</span>
-            <input type="search" name="q" value={props.q} placeholder="Search by name or email" />
-          </label>
-          <FilterSelect name="pageId" label="Scheduling page" all="All pages" selected={filters.pageId} options={filters.pages.map((p) => [p.id, p.title])} />
-          <FilterSelect name="hostId" label="Host" all="All hosts" selected={filters.hostId} options={filters.hosts.map((h) => [h.id, h.name])} />
-          <button type="submit">Search</button>
-        </form>
+      </form>
+      <p class="muted filter-note">Dates are days in your timezone ({props.user.timezone}); times show in each page’s timezone.</p>
+      {anySelectable && <BulkBar tab={tab} rows={rows} />}
+      <div id="booking-rows">
         {rows.length === 0 ? (
-          <p class="empty">No {TAB_LABELS[tab].toLowerCase()} bookings.</p>
+          <div class="empty">
+            {filtered ? (
+              <p>
+                No {TAB_LABELS[tab].toLowerCase()} bookings match these filters. <a href={hrefWith(tab, { q: '' })}>Clear filters</a>
+              </p>
+            ) : (
+              <p>{EMPTY[tab]}</p>
+            )}
+          </div>
         ) : (
-          <ul class="booking-list">
-            {rows.map((b) => (
-              <li class="booking" data-id={b.id} data-tab={tab}>
-                <button type="button" class="row" aria-expanded="false" aria-controls={`drawer-${b.id}`}>
-                  <span class="title">
-                    {b.pageTitle} <Badge attendance={b.attendance} />
-                  </span>
-                  <span class="who">
-                    {b.bookerName} <span class="muted">{b.bookerEmail}</span>
-                  </span>
-                  <span class="when">
-                    <When b={b} />
-                  </span>
-                  <span class="where">
-                    {locationLabel(b.locationType)} · {b.durationMinutes}m
-                  </span>
-                </button>
-                <Drawer b={b} tab={tab} />
-              </li>
+          <>
+            {anySelectable && (
+              <label class="select-all">
+                <input type="checkbox" data-select-all /> Select all on this page
+              </label>
+            )}
+            {dayGroups(rows, props.now).map((g) => (
+              <section class="day-group" aria-label={g.label}>
+                <h2 class="day-heading">{g.label}</h2>
+                <ul class="booking-list">
+                  {g.rows.map((b) => (
+                    <BookingItem b={b} tab={tab} />
+                  ))}
+                </ul>
+              </section>
             ))}
-          </ul>
+          </>
         )}
         {props.nextCursor && (
-          <a class="next" href={`/app/bookings?${query.toString()}&cursor=${encodeURIComponent(props.nextCursor)}`}>
+          <a class="next" href={`${hrefWith(tab, f)}&cursor=${encodeURIComponent(props.nextCursor)}`}>
             Next page
           </a>
         )}
+      </div>
     </AppShell>
   );
 }

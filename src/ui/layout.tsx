@@ -1,9 +1,10 @@
 import type { Child } from 'hono/jsx';
 import { assetUrl, type AssetPath } from './assets';
 
-export function Layout(props: { title: string; children: Child; scripts?: AssetPath[]; bodyClass?: string }) {
+/** `lang`: the page's language (booker pages speak five; the rest is English). */
+export function Layout(props: { title: string; children: Child; scripts?: AssetPath[]; bodyClass?: string; lang?: string }) {
   return (
-    <html lang="en">
+    <html lang={props.lang ?? 'en'}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

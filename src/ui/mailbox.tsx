@@ -1,6 +1,11 @@
 import { Layout } from './layout';
 import type { outbox } from '../db/schema';
 
+/**
+ * Mail kept locally (no RESEND_API_KEY): each email's HTML part in a sandboxed frame (served
+ * with a CSP of its own by /dev/mailbox/:id, so its inline styles apply and nothing runs),
+ * its text part and its invite.
+ */
 export const MailboxPage = (props: { emails: (typeof outbox.$inferSelect)[] }) => (
   <Layout title="Dev mailbox">
     <main>
@@ -12,7 +17,11 @@ export const MailboxPage = (props: { emails: (typeof outbox.$inferSelect)[] }) =
           <p class="muted">
             To {e.toAddress} · {e.kind} · {e.status} · {new Date(e.createdAt).toISOString()}
           </p>
-          <pre>{e.textBody}</pre>
+          {e.html && <iframe class="mail-html" sandbox="" src={`/dev/mailbox/${e.id}`} title={`HTML part: ${e.subject}`} loading="lazy"></iframe>}
+          <details>
+            <summary>Plain text</summary>
+            <pre>{e.textBody}</pre>
+          </details>
           {e.ics && (
             <details>
               <summary>invite.ics (METHOD:{e.icsMethod})</summary>

@@ -14,7 +14,8 @@ afterAll(async () => {
 
 async function rowIds(page: Page, tab: string): Promise<string[]> {
   await page.goto(`${base}/app/bookings?tab=${tab}`);
-  return page.$$eval('.booking', (els) => els.map((e) => (e as HTMLElement).dataset.id!));
+  // Other suites share this server and book on its pages: the seed's rows are the fixed part.
+  return page.$$eval('.booking', (els) => els.map((e) => (e as HTMLElement).dataset.id!).filter((id) => id.startsWith('seed-')));
 }
 
 async function allIds(page: Page) {
@@ -54,7 +55,7 @@ describe('Bookings page in Chromium', () => {
     const text = await drawer.textContent();
     for (const label of ['Starts', 'Ends', 'Booker', 'Strategy', 'Location', 'Meeting URL', 'Email']) expect(text).toContain(label);
     expect(text).toContain('bob@globex.test');
-    expect(text).toContain('round robin');
+    expect(text).toContain('Round robin');
     expect(await drawer.locator('.meeting-url a').count()).toBe(0);
     expect(await drawer.locator('.meeting-url').textContent()).toContain('javascript:alert');
     // A group row says how many attend.
@@ -78,14 +79,17 @@ describe('Bookings page in Chromium', () => {
     await openRow(page, 'seed-b01');
     const drawer = page.locator('.booking[data-id="seed-b01"] .drawer');
     await drawer.locator('[data-open="reschedule"]').click();
-    // seed-b03 (collective, also rep1's) holds this time: take its start in the viewer's local time.
-    const takenLocal = await page.evaluate(async () => {
-      const res = await fetch('/api/bookings/seed-b03');
+    // Another booking of rep1's holds this time (on a weekday, so the time is inside working hours
+    // whatever day the suite runs): take its start in the viewer's local time.
+    const taken = await bookRavi(page, weekdayAt(20).start, 'Taken Slot');
+    expect(taken.status).toBe(201);
+    const takenLocal = await page.evaluate(async (id) => {
+      const res = await fetch(`/api/bookings/${id}`);
       const { booking } = await res.json();
       const d = new Date(booking.start);
       const pad = (n: number) => String(n).padStart(2, '0');
       return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    });
+    }, taken.id);
     await drawer.locator('input[name=start]').fill(takenLocal);
     await drawer.locator('textarea[name=message]').fill('Sorry, can we move this?');
     await drawer.locator('[data-dialog="reschedule"] button[type=submit]').click();
@@ -146,4 +150,117 @@ describe('Bookings page in Chromium', () => {
     expect(res.status()).toBe(200);
     await page.context().close();
   });
+
+  it('a manager filters by date and host: rows under day headings with host names, the filters kept in the URL', async () => {
+    const page = await signIn(browser, base, 'manager@example.com');
+    await page.goto(`${base}/app/bookings?tab=upcoming`);
+    // seed-b03 (collective: Maya and Ravi) is three days out; its date in the manager's zone.
+    const start = await page.evaluate(async () => (await (await fetch('/api/bookings/seed-b03')).json()).booking.start as string);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(start));
+    await page.selectOption('select[name=hostId]', { label: 'Ravi Rep' });
+    await page.fill('input[name=from]', day);
+    await page.fill('input[name=to]', day);
+    await Promise.all([page.waitForURL(/hostId=3/), page.click('.filters button[type=submit]')]);
+    expect(new URL(page.url()).searchParams.get('from')).toBe(day);
+    expect(await page.$$eval('.booking', (els) => els.map((e) => (e as HTMLElement).dataset.id))).toEqual(['seed-b03']);
+    expect(await page.locator('.booking[data-id="seed-b03"] .host-names').textContent()).toContain('Maya Manager, Ravi Rep');
+    expect(await page.locator('.booking[data-id="seed-b03"] .strategy').textContent()).toBe('Collective');
+    expect(await page.locator('.day-heading').first().textContent()).toMatch(/^(Today|Tomorrow|\w{3}, \w{3} \d{1,2}, \d{4})$/);
+    // The tab counts follow the filters; the export link carries them.
+    expect(await page.locator('[data-count-tab="upcoming"]').textContent()).toBe('1');
+    expect(await page.getAttribute('.page-head a', 'href')).toContain(`hostId=3&from=${day}&to=${day}`);
+    // Nothing on another day: the empty state says so and offers to clear.
+    await page.goto(`${base}/app/bookings?tab=upcoming&hostId=3&from=2020-01-01&to=2020-01-02`);
+    expect(await page.locator('.empty').textContent()).toContain('No upcoming bookings match these filters');
+    await Promise.all([page.waitForURL(/tab=upcoming$/), page.click('.empty a')]);
+    expect(await page.locator('.booking').count()).toBeGreaterThan(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  /** A weekday at least `offset` days away at `hour` UTC (15–17: inside New York working hours), on the ravi-intro slot grid. */
+  const weekdayAt = (offset: number, hour = 15) => {
+    for (let d = offset; ; d += offset < 0 ? -1 : 1) {
+      const t = new Date(Date.now() + d * 86_400_000);
+      t.setUTCHours(hour, 0, 0, 0);
+      if (t.getUTCDay() !== 0 && t.getUTCDay() !== 6) return { start: t.toISOString(), d };
+    }
+  };
+  const bookRavi = (page: Page, start: string, name: string, testNow?: string) =>
+    page.evaluate(
+      async ({ start, name, testNow }) => {
+        const res = await fetch('/api/public/pages/ravi-intro/bookings', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(testNow ? { 'x-test-now': testNow } : {}) },
+          body: JSON.stringify({ start, name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`, answers: { company: 'Bulkco' } }),
+        });
+        return { status: res.status, id: (await res.json()).booking?.id as string };
+      },
+      { start, name, testNow },
+    );
+
+  it('bulk no-show of three past bookings, selected with the keyboard', async () => {
+    const page = await signIn(browser, base, 'manager@example.com');
+    await page.goto(`${base}/app/bookings?tab=past`);
+    // Three past bookings of team West, booked back then (X-Test-Now before their start).
+    const ids: string[] = [];
+    for (const [i, name] of ['Past One', 'Past Two', 'Past Three'].entries()) {
+      const { start } = weekdayAt(-6, 15 + i);
+      const booked = await bookRavi(page, start, name, new Date(Date.parse(start) - 2 * 86_400_000).toISOString());
+      expect(booked.status).toBe(201);
+      ids.push(booked.id);
+    }
+    await page.goto(`${base}/app/bookings?tab=past`);
+    // Keyboard: tab to the first checkbox and press Space; click the other two by their names.
+    const first = page.locator(`.booking[data-id="${ids[0]}"] [data-select]`);
+    await first.focus();
+    await page.keyboard.press('Space');
+    expect(await first.isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: /^Select Past Two / }).check();
+    await page.getByRole('checkbox', { name: /^Select Past Three / }).press('Space');
+    await expect.poll(() => page.locator('[data-selected-count]').textContent()).toBe('3 selected');
+    expect(await page.locator('.bulk-bar').isVisible()).toBe(true);
+    await page.click('[data-bulk-action="no_show"]');
+    await expect.poll(() => page.locator('[data-bulk-results]').textContent()).toContain('3 of 3 marked no-show.');
+    // The rows were refreshed in place: each carries its badge now.
+    for (const id of ids) await expect.poll(() => page.locator(`.booking[data-id="${id}"] .badge-bad`).textContent()).toBe('No-show');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('bulk cancel where one booking fails says which one and why', async () => {
+    const page = await signIn(browser, base, 'manager@example.com');
+    await page.goto(`${base}/app/bookings?tab=upcoming`);
+    const a = await bookRavi(page, weekdayAt(9).start, 'Cancel Alpha');
+    const b = await bookRavi(page, weekdayAt(weekdayAt(9).d + 1).start, 'Cancel Bravo');
+    expect([a.status, b.status]).toEqual([201, 201]);
+    await page.goto(`${base}/app/bookings?tab=upcoming&q=Cancel`);
+    await page.getByRole('checkbox', { name: /^Select Cancel Alpha / }).check();
+    await page.getByRole('checkbox', { name: /^Select Cancel Bravo / }).check();
+    // Meanwhile someone else cancels Bravo.
+    const other = await page.evaluate(async (id) => (await fetch(`/api/bookings/${id}/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, b.id);
+    expect(other).toBe(200);
+    await page.click('[data-bulk-open="cancel"]');
+    await page.fill('.bulk-cancel textarea[name=reason]', 'Quarter planning week');
+    await page.click('.bulk-cancel button[type=submit]');
+    await expect.poll(() => page.locator('[data-bulk-results]').textContent()).toContain('1 of 2 cancelled. 1 not changed:');
+    const failure = page.locator(`.bulk-failures li[data-id="${b.id}"]`);
+    expect(await failure.textContent()).toMatch(/^Cancel Bravo .*: This booking can no longer be changed\.$/);
+    // Alpha left the Upcoming tab; it is Cancelled with the reason.
+    await expect.poll(() => page.locator(`.booking[data-id="${a.id}"]`).count()).toBe(0);
+    const cancelled = await page.evaluate(async (id) => (await (await fetch(`/api/bookings/${id}`)).json()).booking, a.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'Quarter planning week' });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a viewer gets no checkboxes and no bulk bar', async () => {
+    const page = await signIn(browser, base, 'viewer@example.com');
+    for (const tab of ['upcoming', 'past']) {
+      await page.goto(`${base}/app/bookings?tab=${tab}`);
+      expect(await page.locator('[data-select], [data-bulk]').count()).toBe(0);
+    }
+    await page.context().close();
+  });
 });
+

@@ -7,6 +7,7 @@ import { tokenOwnerQuery } from '../../src/db/manage-tokens';
 import { searchCandidatesQuery, tabRowsQuery } from '../../src/db/booking-list';
 import { attendeesQuery } from '../../src/db/bookings';
 import { bookings } from '../../src/db/schema';
+import { pagesWithHostUsersQueries, visiblePagesCondition } from '../../src/db/pages';
 import { sql } from 'drizzle-orm';
 
 /** SQLite's plan for a drizzle query, one line per step. */
@@ -50,6 +51,18 @@ describe('hot queries use their indexes', () => {
     expect(steps.match(/^SCAN .*/gm)?.filter((s) => !/json_each/.test(s)) ?? []).toEqual([]);
   });
 
+  it('the scheduling pages list: a rep’s or a team’s pages and their hosts, all on indexes', async () => {
+    for (const view of ['own', 'team'] as const) {
+      const user = { id: 3, name: 'R', email: 'r@x', timezone: 'UTC', locale: 'en', teamId: 1, role: 'sales_rep', permissions: { view, edit: view, delete: view } } as const;
+      const db = getDb(env.DB);
+      const [pages, hosts] = await Promise.all(pagesWithHostUsersQueries(db, visiblePagesCondition(db, user)).map(async (q) => (await plan(q)).join('\n')));
+      expect(pages).toMatch(view === 'own' ? /SEARCH page_hosts USING INDEX page_hosts_user_idx \(user_id=\?\)/ : /SEARCH users USING COVERING INDEX users_team_idx \(team_id=\?\)/);
+      expect(pages).toMatch(/SEARCH scheduling_pages USING INTEGER PRIMARY KEY/);
+      expect(hosts).toMatch(/SEARCH page_hosts USING INDEX sqlite_autoindex_page_hosts_1 \(page_id=\?\)/);
+      expect(`${pages}\n${hosts}`).not.toMatch(/^SCAN /m);
+    }
+  });
+
   it('a renamed person: their bookings and seats for the search index, each on its index', async () => {
     const steps = (
       await env.DB.prepare('EXPLAIN QUERY PLAN SELECT id FROM bookings WHERE person_id = ? UNION SELECT booking_id FROM booking_attendees WHERE person_id = ?').bind(1, 1).all<{ detail: string }>()
@@ -88,6 +101,14 @@ describe('the Bookings page', () => {
     expect(steps).toMatch(/SEARCH sa USING INDEX booking_attendees_booking_idx \(booking_id=\?\)/);
     expect(steps).toMatch(/SEARCH ou USING INTEGER PRIMARY KEY/);
     expect(steps).not.toMatch(/TEMP B-TREE|^SCAN /m);
+  });
+
+  it('a host filter walks that host’s entries in tab order; a page filter its page’s (SPEC 13, every combination in test/routes/bookings-filters.test.ts)', async () => {
+    const host = (await plan(tabRowsQuery(getDb(env.DB), admin, { ...upcoming, hostId: 3, fromAt: 1, toAt: 2 }))).join('\n');
+    expect(host).toMatch(/SEARCH th USING COVERING INDEX booking_hosts_user_tab_idx \(user_id=\? AND status=\? AND start_at>\? AND start_at<\?\)/);
+    const page = (await plan(tabRowsQuery(getDb(env.DB), admin, { ...upcoming, pageId: 2 }))).join('\n');
+    expect(page).toMatch(/SEARCH bookings USING INDEX bookings_page_status_start_idx \(page_id=\? AND status=\? AND start_at>\?\)/);
+    expect(host + page).not.toMatch(/TEMP B-TREE|SCAN bookings/);
   });
 
   it('the attendees of a page of rows: one statement on booking_attendees_booking_idx', async () => {
