@@ -63,6 +63,9 @@ app.get('/healthz', (c) => c.text('ok'));
 app.post('/api/auth/login', limitByIp('LOGIN_IP_LIMITER'));
 app.post('/login', limitByIp('LOGIN_IP_LIMITER'));
 app.get('/api/public/pages/:slug/slots', limitByIp('SLOTS_IP_LIMITER'));
+// The booker's pages compute their first month of slots into the HTML: the same limit as the slots API.
+app.get('/b/:slug', limitByIp('SLOTS_IP_LIMITER'));
+app.get('/b/:slug/manage/:token', limitByIp('SLOTS_IP_LIMITER'));
 app.post('/api/public/pages/:slug/bookings', bookingGuard(bookingRequest));
 // A booker's own changes send email too: one client changing bookings in a loop meets the same limit.
 app.post('/api/public/manage/:token/*', limitByIp('BOOKING_IP_LIMITER'));
@@ -113,7 +116,9 @@ app.onError((err, c) => {
   }
   const status = err instanceof HTTPException ? err.status : 500;
   if (!isApi(c.req.path) && code === 'not_found') return c.html(NotFoundPage(), 404);
-  // Only the sign-in form is limited among the pages.
-  if (!isApi(c.req.path) && code === 'rate_limited') return c.html(LoginPage({ error: message }), 429);
+  // Among the pages, the sign-in form answers with itself; a booker's page with a short note.
+  if (!isApi(c.req.path) && code === 'rate_limited') {
+    return c.req.path.startsWith('/b/') ? c.text(message, 429) : c.html(LoginPage({ error: message }), 429);
+  }
   return c.json(envelope(code, message, issues), status);
 });

@@ -120,7 +120,7 @@ export async function renamedSlug(db: Db, slug: string): Promise<string | undefi
     .select({ slug: schedulingPages.slug })
     .from(slugHistory)
     .innerJoin(schedulingPages, eq(schedulingPages.id, slugHistory.pageId))
-    .where(eq(slugHistory.slug, slug));
+    .where(and(eq(slugHistory.slug, slug), isNull(schedulingPages.deletedAt)));
   return row?.slug;
 }
 

@@ -91,7 +91,8 @@ async function record(db: Db, row: Row, attempts: number, outcome: Outcome, now:
           .set({ status: 'sent', sentAt: now, providerMessageId: outcome.providerId, lastError: null, html: '', textBody: '', ics: null })
           .where(eq(outbox.id, row.id))
       : outcome.kind === 'failed' || attempts >= MAX_ATTEMPTS
-        ? db.update(outbox).set({ status: 'failed', lastError: outcome.error }).where(eq(outbox.id, row.id))
+        ? // Never sent now either: a body holding a manage or set-password link is not kept.
+          db.update(outbox).set({ status: 'failed', lastError: outcome.error, html: '', textBody: '', ics: null }).where(eq(outbox.id, row.id))
         : db.update(outbox).set({ lastError: outcome.error, nextAttemptAt: now + backoffMs(attempts, outcome.retryAfterSeconds) }).where(eq(outbox.id, row.id));
   const statements = [update];
   if (row.bookingId && BOOKER_FACING.includes(row.kind)) {

@@ -1,5 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
-import type { ValidationTargets } from 'hono';
+import type { Context, ValidationTargets } from 'hono';
 import type { ZodType } from 'zod';
 import { validationFailed } from './errors';
 
@@ -11,3 +11,15 @@ export const validate = <T extends ZodType, Target extends keyof ValidationTarge
   zValidator(target, schema, (result) => {
     if (!result.success) throw validationFailed(result.error as never);
   });
+
+/**
+ * A form post's fields. A body the runtime cannot parse (a broken multipart, a wrong content
+ * type) is bad input like any other: 400 with the envelope, not a 500.
+ */
+export async function formBody(c: Context, options: { all?: boolean } = {}): Promise<Record<string, string | File | (string | File)[]>> {
+  try {
+    return await c.req.parseBody({ all: options.all ?? false });
+  } catch {
+    throw validationFailed([{ path: [], message: 'The form could not be read' }]);
+  }
+}

@@ -15,6 +15,7 @@ import { PagesList } from '../ui/pages-list';
 import { PageEditor } from '../ui/page-editor';
 import { draftFromPage, newPageDraft } from '../ui/page-editor-draft';
 import { AppShell } from '../ui/app-shell';
+import { formBody } from '../http/validate';
 
 // Built once per isolate: the zone list is the same for every page and every request.
 let zones: string[] | undefined;
@@ -105,7 +106,7 @@ export const appPageRoutes = new Hono<AppEnv>()
   .post('/app/pages/new', requirePageUser, csrf, async (c) => {
     const user = c.get('user');
     if (!user.permissions.edit) throw forbidden();
-    const draft = readPageForm(await c.req.parseBody({ all: true }));
+    const draft = readPageForm(await formBody(c, { all: true }));
     const result = await saved(() => {
       const body = createSchema.safeParse(pageBody(draft, true));
       if (!body.success) throw validationFailed(body.error);
@@ -121,7 +122,7 @@ export const appPageRoutes = new Hono<AppEnv>()
   .post('/app/pages/:id', requirePageUser, csrf, async (c) => {
     const { page, access, hostOptions } = await editorContext(c);
     if (!access.edit) throw forbidden();
-    const draft = readPageForm(await c.req.parseBody({ all: true }));
+    const draft = readPageForm(await formBody(c, { all: true }));
     const result = await saved(() => {
       const body = patchSchema.safeParse(pageBody(draft, false));
       if (!body.success) throw validationFailed(body.error);

@@ -13,6 +13,7 @@ import { newPassword, setPasswordWithToken, startSession } from './auth';
 import { NotFoundPage } from '../ui/not-found';
 import { TeamPage } from '../ui/team-page';
 import { DeadSetPasswordLink, SetPasswordPage, type SetPasswordErrors } from '../ui/set-password-page';
+import { formBody } from '../http/validate';
 
 const invitedParam = z.coerce.number().int().positive().max(2 ** 31).optional().catch(undefined);
 
@@ -61,7 +62,7 @@ export const appTeamRoutes = new Hono<AppEnv>()
   // A real form post: works without JavaScript, signs in, lands on the Bookings page.
   .post('/set-password/:token', limitByIp('LOGIN_IP_LIMITER'), csrf, async (c) => {
     linkHeaders(c);
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const password = typeof form.password === 'string' ? form.password : '';
     const confirm = typeof form.confirm === 'string' ? form.confirm : '';
     const checked = newPassword.safeParse(password);

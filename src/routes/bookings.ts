@@ -40,13 +40,15 @@ const attendanceIssue = { path: ['attendance'], message: 'The attendance filter 
 
 const listQuery = z
   .strictObject({
-    tab: z.enum(TABS).default('upcoming'),
+    tab: z.enum(TABS).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(25),
     cursor: z.string().max(200).optional(),
     ...filterFields,
   })
   .refine(datesInOrder, datesIssue)
-  .refine(attendanceTab, attendanceIssue);
+  .refine(attendanceTab, attendanceIssue)
+  // Upcoming by default; an attendance filter alone means the Past tab (as the export reads it).
+  .transform((q) => ({ ...q, tab: q.tab ?? (q.attendance ? ('past' as const) : ('upcoming' as const)) }));
 const countsQuery = z.strictObject(filterFields).refine(datesInOrder, datesIssue);
 const exportQuery = z.strictObject({ tab: z.enum(TABS).optional(), ...filterFields }).refine(datesInOrder, datesIssue).refine(attendanceTab, attendanceIssue);
 

@@ -12,12 +12,13 @@ import { MailboxPage } from '../ui/mailbox';
 import { NotFoundPage } from '../ui/not-found';
 import { runScheduledSweeps } from '../scheduled';
 import { integrityReport } from '../db/integrity';
+import { formBody } from '../http/validate';
 
 export const htmlRoutes = new Hono<AppEnv>()
   .get('/', (c) => c.redirect('/app/bookings', 302))
   .get('/login', (c) => c.html(<LoginPage />))
   .post('/login', csrf, async (c) => {
-    const form = await c.req.parseBody();
+    const form = await formBody(c);
     const parsed = loginSchema.safeParse({ email: String(form.email ?? ''), password: String(form.password ?? '') });
     const user = parsed.success ? await authenticate(c.env, parsed.data.email, parsed.data.password) : null;
     if (!user) return c.html(<LoginPage email={String(form.email ?? '')} error="Email or password is incorrect." />, 401);

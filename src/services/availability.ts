@@ -31,9 +31,12 @@ export async function availability(
   return ctx;
 }
 
-/** Who may do what with a user's availability: self always; others by view, then edit scope. */
+/**
+ * Who may do what with a user's availability: one's own always visible, editable with any edit
+ * permission (a viewer has none: no edit actions anywhere); others by view, then edit scope.
+ */
 export function availabilityAccess(actor: SessionUser, target: { id: number; teamId: number | null }): 'edit' | 'view' | null {
-  if (actor.id === target.id) return 'edit';
+  if (actor.id === target.id) return actor.permissions.edit ? 'edit' : 'view';
   if (!userWithinScope(actor, actor.permissions.view, target)) return null;
   return userWithinScope(actor, actor.permissions.edit, target) ? 'edit' : 'view';
 }

@@ -75,7 +75,11 @@ export async function runBulk(env: Bindings, user: SessionUser, body: BulkBody, 
     const results = await pool(body.ids, 4, async (id): Promise<BulkResult> => {
       const refused = check(user, records.get(id), id, 'delete', 'upcoming', now);
       if (refused) return refused;
-      const result = await changeBooking(env, { kind: 'cancel', bookingId: id, by: 'host', reason: body.reason || null, now }, locks.get(id));
+      // One booking's failure is its own answer: the ones already committed still get theirs and their emails.
+      const result = await changeBooking(env, { kind: 'cancel', bookingId: id, by: 'host', reason: body.reason || null, now }, locks.get(id)).catch(
+        (error: unknown) => (console.error('bulk cancel', id, error), null),
+      );
+      if (!result) return fail(id, 'unavailable', 'Could not cancel this booking just now; try again');
       if (!result.ok) return fail(id, result.code, result.message);
       committed.outboxIds.push(...result.outboxIds);
       committed.calendar.push(...(result.calendar ?? []));
@@ -83,18 +87,20 @@ export async function runBulk(env: Bindings, user: SessionUser, body: BulkBody, 
     });
     return { results, committed };
   }
-  const results: BulkResult[] = [];
-  for (const id of body.ids) {
+  const action = body.action;
+  const results = await pool(body.ids, 4, async (id): Promise<BulkResult> => {
     const record = records.get(id);
     const refused = check(user, record, id, 'edit', 'past', now);
-    if (refused) {
-      results.push(refused);
-      continue;
-    }
-    const statements = attendanceStatements(env.DB, db, record!, body.action, undefined, now);
+    if (refused) return refused;
+    const statements = attendanceStatements(env.DB, db, record!, action, undefined, now);
     // One batch per booking, as the single action does; a group occurrence marks every attendee.
-    if (statements !== 'attendee_not_found' && statements.length) await env.DB.batch(statements);
-    results.push({ id, ok: true });
-  }
+    try {
+      if (statements !== 'attendee_not_found' && statements.length) await env.DB.batch(statements);
+    } catch (error) {
+      console.error('bulk attendance', id, error);
+      return fail(id, 'unavailable', 'Could not mark this booking just now; try again');
+    }
+    return { id, ok: true };
+  });
   return { results, committed };
 }

@@ -72,30 +72,43 @@ export function exportStream(db: Db, user: SessionUser, filters: BookingFilters 
   const tabs = filters.tab ? [filters.tab] : [...TABS];
   let cursor: string | null = null;
   let candidates: Promise<string[] | undefined> | undefined;
+
+  /** The next keyset page of the current tab, as CSV lines; the stream ends after the last tab. */
+  async function nextPage(controller: ReadableStreamDefaultController<Uint8Array>) {
+    const tab = tabs[0];
+    if (!tab) return controller.close();
+    // The search's candidates once for the whole export, not once per page.
+    candidates ??= filters.q ? searchCandidates(db, filters.q) : Promise.resolve(undefined);
+    const candidateIds = await candidates;
+    const page = await listBookings(db, user, {
+      ...filters,
+      // Attendance is marked on the Past tab only; the other tabs hold no marks to filter.
+      attendance: tab === 'past' ? filters.attendance : undefined,
+      tab,
+      limit: pageSize,
+      cursor: cursor ? decodeCursor(cursor) : null,
+      now,
+      ...(filters.q ? { candidateIds } : {}),
+    });
+    if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map((r) => rowOf(r, tab)).join('')));
+    cursor = page.nextCursor;
+    if (!cursor) tabs.shift();
+  }
+
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controller.enqueue(encoder.encode(`\uFEFF${csvLine(COLUMNS)}`));
       },
       async pull(controller) {
-        const tab = tabs[0];
-        if (!tab) return controller.close();
-        // The search's candidates once for the whole export, not once per page.
-        candidates ??= filters.q ? searchCandidates(db, filters.q) : Promise.resolve(undefined);
-        const candidateIds = await candidates;
-        const page = await listBookings(db, user, {
-          ...filters,
-          // Attendance is marked on the Past tab only; the other tabs hold no marks to filter.
-          attendance: tab === 'past' ? filters.attendance : undefined,
-          tab,
-          limit: pageSize,
-          cursor: cursor ? decodeCursor(cursor) : null,
-          now,
-          ...(filters.q ? { candidateIds } : {}),
-        });
-        if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map((r) => rowOf(r, tab)).join('')));
-        cursor = page.nextCursor;
-        if (!cursor) tabs.shift();
+        try {
+          await nextPage(controller);
+        } catch (error) {
+          // The headers are gone already: erroring the stream makes the download fail visibly
+          // instead of ending as a short file that looks complete.
+          console.error('export page', error);
+          controller.error(error);
+        }
       },
     },
     // One page read ahead at most.

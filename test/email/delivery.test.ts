@@ -25,6 +25,7 @@ async function pendingEmail(kind = 'booking_confirmation', bookingId: string | n
 }
 
 const row = (id: string) => env.DB.prepare('SELECT status, attempts, last_error, provider_message_id, next_attempt_at FROM email_outbox WHERE id = ?').bind(id).first<any>();
+const body = (id: string) => env.DB.prepare('SELECT html, text_body, ics FROM email_outbox WHERE id = ?').bind(id).first<any>();
 
 describe('outbox delivery through Resend', () => {
   it('500 twice then success: one email sent, the same Idempotency-Key on every try', async () => {
@@ -88,6 +89,8 @@ describe('outbox delivery through Resend', () => {
     await deliverOutbox(withResend, [id], NOW.getTime());
     expect(await row(id)).toMatchObject({ status: 'failed', attempts: 1 });
     expect((await row(id)).last_error).toContain('422');
+    // It will never be sent: its body (the booker's manage link) is not kept either.
+    expect(await body(id)).toEqual({ html: '', text_body: '', ics: null });
     const booking = await env.DB.prepare("SELECT email_status, email_last_error FROM bookings WHERE id = 'seed-b02'").first<any>();
     expect(booking.email_status).toBe('failed');
     expect(booking.email_last_error).toContain('Invalid `to` field');
@@ -103,6 +106,7 @@ describe('outbox delivery through Resend', () => {
       await sweepOutbox(withResend, Math.max(due, NOW.getTime()));
     }
     expect(await row(id)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    expect(await body(id)).toMatchObject({ html: '', text_body: '' });
     expect((await row(id)).last_error).toMatch(/network/);
   });
 

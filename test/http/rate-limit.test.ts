@@ -133,6 +133,21 @@ describe('slot reads', () => {
     expect((await call(path, { now, headers: { 'x-test-client-ip': newIp() } })).status).toBe(200);
   });
 
+  it('one client IP reloading a booking page in a loop meets 429 (the page computes slots into its HTML)', { timeout: 60_000 }, async () => {
+    const clientIp = newIp();
+    let limitedAt = -1;
+    for (let i = 0; i < 250 && limitedAt < 0; i++) {
+      const res = await call('/b/rosa-demo', { now, headers: { 'x-test-client-ip': clientIp } });
+      if (res.status === 429) {
+        limitedAt = i;
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      } else expect(res.status).toBe(200);
+      await res.body?.cancel();
+    }
+    expect(limitedAt).toBeGreaterThanOrEqual(60);
+    expect((await call('/b/rosa-demo', { now, headers: { 'x-test-client-ip': newIp() } })).status).toBe(200);
+  });
+
   it('production ignores X-Test-Client-IP and counts by CF-Connecting-IP', { timeout: 60_000 }, async () => {
     const production = { ...env, ENVIRONMENT: 'production' as const };
     const from = new Date(Date.now() + 86_400_000).toISOString();

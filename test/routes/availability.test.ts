@@ -78,7 +78,7 @@ describe('scope', () => {
   it('self always; others by view scope to read (404 outside) and edit scope to write (403 inside view)', async () => {
     const cases: [email: string, id: number, get: number, put: number][] = [
       ['rep1@example.com', 3, 200, 200], // self
-      ['viewer@example.com', 5, 200, 200], // self, even without edit permission
+      ['viewer@example.com', 5, 200, 403], // self, but a viewer has no edit permission at all
       ['manager@example.com', 3, 200, 200], // team member
       ['rep1@example.com', 4, 404, 404], // another rep
       ['viewer@example.com', 3, 200, 403], // team member, view only

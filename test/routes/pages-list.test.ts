@@ -212,15 +212,19 @@ describe('deleting a page', () => {
     const booked = await call('/api/public/pages/short-lived/bookings', { method: 'POST', body: { start: slots[0].start, name: 'Dana Booker', email: 'dana@example.org' }, now: NOW });
     expect(booked.status).toBe(201);
 
+    // Renamed first: the old link 301s while the page lives, and leads nowhere once it is deleted.
+    expect((await api('rep1@example.com', `/api/scheduling-pages/${id}`, 'PATCH', { slug: 'short-lived-2' })).status).toBe(200);
+    expect((await call('/b/short-lived', { now: NOW, redirect: 'manual' })).status).toBe(301);
     expect((await api('rep1@example.com', `/api/scheduling-pages/${id}`, 'DELETE')).status).toBe(200);
-    expect(await slugs('rep1@example.com')).not.toContain('short-lived');
+    expect(await slugs('rep1@example.com')).not.toContain('short-lived-2');
     expect(await slugs('admin@example.com')).not.toContain('short-lived');
     expect((await api('rep1@example.com', `/api/scheduling-pages/${id}`)).status).toBe(404);
     expect((await api('rep1@example.com', `/api/scheduling-pages/${id}`, 'PATCH', { active: true })).status).toBe(404);
     expect((await api('rep1@example.com', `/api/scheduling-pages/${id}`, 'DELETE')).status).toBe(404);
     expect(await (await html('rep1@example.com', '/app/pages')).text()).not.toContain('Short lived');
     expect((await html('rep1@example.com', `/app/pages/${id}`)).status).toBe(404);
-    expect((await call('/b/short-lived', { now: NOW })).status).toBe(404);
+    expect((await call('/b/short-lived-2', { now: NOW })).status).toBe(404);
+    expect((await call('/b/short-lived', { now: NOW, redirect: 'manual' })).status).toBe(404);
     expect((await pageRow(id))?.active).toBe(0);
     const { bookings } = await json(await api('rep1@example.com', '/api/bookings?tab=upcoming'));
     expect(bookings.map((b: { bookerEmail: string }) => b.bookerEmail)).toContain('dana@example.org');
