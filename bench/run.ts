@@ -340,7 +340,8 @@ async function serverBench() {
     const cookie = { cookie: `session=${token}`, ...nowHeader };
     const invite = await fetch(`${BASE}/api/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...auth },
+      // Later than every other email of the run, so the mailbox (newest first, 200 shown) lists it.
+      headers: { 'content-type': 'application/json', ...auth, 'x-test-now': new Date(T + 30 * DAY).toISOString() },
       body: JSON.stringify({ name: 'Bench Invitee', email: 'bench-invitee@example.com', teamId: 100, role: 'sales_rep' }),
     });
     const mailbox = await (await fetch(`${BASE}/dev/mailbox`)).text();
