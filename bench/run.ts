@@ -332,9 +332,7 @@ async function serverBench() {
       }
       return bytes;
     };
-    const bookingPage = await weigh('/b/bench-1', ['/styles.css', '/book.js']);
     const bookingsPage = await weigh('/app/bookings', ['/styles.css', '/bookings.js'], { cookie: `session=${token}`, ...nowHeader });
-    rows.push({ figure: 'gzipped weight of /b/:slug (HTML + CSS + JS)', value: `${(bookingPage / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
     rows.push({ figure: 'gzipped weight of /app/bookings, 25 rows (HTML + CSS + JS)', value: `${(bookingsPage / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
     // Host self-service pages (SPEC 9). The admin sees every page of the organization (500+ here).
     const cookie = { cookie: `session=${token}`, ...nowHeader };

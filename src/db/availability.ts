@@ -3,6 +3,7 @@ import type { Db } from './client';
 import { availabilityOverrides, availabilityRules, bookings, hostClaims, users } from './schema';
 import type { DateOverride, GroupOccurrence, HostAvailability, Interval, PageRules, WeeklyRule } from '../domain/slots';
 import type { PageWithHosts } from './pages';
+import type { Locale } from '../domain/locales';
 
 const DAY = 86_400_000;
 
@@ -18,7 +19,8 @@ export const pageRules = (p: PageWithHosts): PageRules => ({
   groupCapacity: p.groupCapacity,
 });
 
-export type HostUser = { id: number; name: string; email: string };
+/** A host as emails need them: `locale` is the language of their own emails (SPEC 10). */
+export type HostUser = { id: number; name: string; email: string; locale: Locale };
 export type SlotContext = { hosts: HostAvailability[]; occurrences: GroupOccurrence[]; hostUsers: HostUser[] };
 
 /**
@@ -37,7 +39,7 @@ export async function loadSlotContext(
   const lo = from - 2 * DAY;
   const hi = to + 2 * DAY;
   const [hostRows, rules, overrides, claims, occurrences] = await db.batch([
-    db.select({ id: users.id, name: users.name, email: users.email, timezone: users.timezone }).from(users).where(inArray(users.id, hostIds)),
+    db.select({ id: users.id, name: users.name, email: users.email, timezone: users.timezone, locale: users.locale }).from(users).where(inArray(users.id, hostIds)),
     db.select().from(availabilityRules).where(inArray(availabilityRules.userId, hostIds)),
     db.select().from(availabilityOverrides).where(inArray(availabilityOverrides.userId, hostIds)),
     db
@@ -71,7 +73,7 @@ export async function loadSlotContext(
   return {
     hosts,
     occurrences: occurrences.filter((o) => !ignore.has(o.id)),
-    hostUsers: hostRows.map(({ id, name, email }) => ({ id, name, email })),
+    hostUsers: hostRows.map(({ id, name, email, locale }) => ({ id, name, email, locale })),
   };
 }
 

@@ -53,6 +53,11 @@ export type EmailBooking = {
   meetingUrl: string | null;
   manageUrl?: string;
   reason?: string | null;
+  /**
+   * The booker moved away (their seat to another time, or a round robin booking to another
+   * host, `toHost`): the cancellation then says so in the reader's language instead of a reason.
+   */
+  moved?: { toHost?: string };
   message?: string | null;
   notes?: string | null;
 };
@@ -64,12 +69,14 @@ export type EmailBooking = {
 export const subjectLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/ {2,}/g, ' ').trim();
 
 type Link = { label: string; url: string };
-type Content = {
+export type EmailContent = {
   subject: string;
   heading: string;
   paragraphs: (string | null | undefined | false)[];
   details?: [string, string | null | undefined][];
   button?: Link;
+  /** Smaller print after the button (a link's expiry, the address to paste). */
+  after?: string[];
   calendar?: { label: string; links: Link[] };
   footer?: string;
 };
@@ -77,7 +84,7 @@ type Content = {
 const FONT = "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 
 /** The one layout: a centred 560px card (tables, inline styles) and the same content as text. */
-function layout(locale: Locale, c: Content): RenderedEmail {
+export function layout(locale: Locale, c: EmailContent): RenderedEmail {
   const t = messages(locale);
   const paragraphs = c.paragraphs.filter((p): p is string => !!p);
   const details = (c.details ?? []).filter((d): d is [string, string] => !!d[1]);
@@ -106,6 +113,7 @@ function layout(locale: Locale, c: Content): RenderedEmail {
     (button
       ? `<p style="margin:20px 0"><a href="${escapeHtml(button.url)}" style="display:inline-block;background:#2454d6;color:#ffffff;text-decoration:none;font-weight:600;padding:11px 20px;border-radius:6px">${html(button.label)}</a></p>`
       : '') +
+    (c.after ?? []).map((p) => `<p style="margin:0 0 16px;font-size:14px;color:#5b6476;word-break:break-word">${html(p)}</p>`).join('') +
     (links.length
       ? `<p style="margin:16px 0;font-size:14px;color:#5b6476">${html(c.calendar!.label)}: ` +
         links.map((l) => `<a href="${escapeHtml(l.url)}" style="color:#2454d6">${html(l.label)}</a>`).join(' · ') +
@@ -118,6 +126,7 @@ function layout(locale: Locale, c: Content): RenderedEmail {
     ...paragraphs,
     details.map(([label, value]) => `${label}: ${value}`).join('\n'),
     button ? `${button.label}: ${button.url}` : '',
+    ...(c.after ?? []),
     links.length ? `${c.calendar!.label}:\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}` : '',
   ]
     .filter(Boolean)
@@ -141,7 +150,7 @@ function whereLine(t: Messages, b: EmailBooking) {
 }
 
 /** Google, Outlook and the .ics of the booker's manage link (its token opens the invite). */
-function calendarLinks(t: Messages, b: EmailBooking): Content['calendar'] {
+function calendarLinks(t: Messages, b: EmailBooking): EmailContent['calendar'] {
   if (!b.manageUrl) return undefined;
   const where = whereLine(t, b);
   const event = { title: b.title, start: b.start, end: b.end, details: `${b.title} ${fill(t.with, { names: b.hostName })}\n${b.manageUrl}`, location: where };
@@ -158,7 +167,7 @@ function calendarLinks(t: Messages, b: EmailBooking): Content['calendar'] {
 
 const bookerZone = (b: EmailBooking) => b.bookerTimezone ?? b.timezone;
 
-const COMPOSERS: Record<Exclude<EmailKind, 'briefing'>, (t: Messages, b: EmailBooking, locale: Locale) => Content> = {
+const COMPOSERS: Record<Exclude<EmailKind, 'briefing'>, (t: Messages, b: EmailBooking, locale: Locale) => EmailContent> = {
   booking_confirmation: (t, b, locale) => ({
     subject: fill(t.emailConfirmedSubject, { title: b.title, host: b.hostName }),
     heading: t.booked,
@@ -179,7 +188,7 @@ const COMPOSERS: Record<Exclude<EmailKind, 'briefing'>, (t: Messages, b: EmailBo
     subject: fill(t.emailCancelledSubject, { title: b.title }),
     heading: fill(t.emailCancelledSubject, { title: b.title }),
     paragraphs: [fill(t.emailHi, { name: b.bookerName }), fill(t.emailCancelledLead, { title: b.title, when: formatDate(locale, b.start, bookerZone(b), 'full') })],
-    details: [[t.what, b.title], [t.when, whenFor(locale, b, bookerZone(b))], [t.emailReason, b.reason]],
+    details: [[t.what, b.title], [t.when, whenFor(locale, b, bookerZone(b))], [t.emailReason, b.moved ? t.emailSeatMovedReason : b.reason]],
   }),
   booking_host_notification: (t, b, locale) => ({
     subject: fill(t.emailNewBookingSubject, { title: b.title, booker: b.bookerName }),
@@ -197,7 +206,7 @@ const COMPOSERS: Record<Exclude<EmailKind, 'briefing'>, (t: Messages, b: EmailBo
     subject: fill(t.emailHostCancelledSubject, { title: b.title, booker: b.bookerName }),
     heading: fill(t.emailHostCancelledSubject, { title: b.title, booker: b.bookerName }),
     paragraphs: [fill(t.emailHostCancelledLead, { title: b.title, booker: b.bookerName, when: `${formatDate(locale, b.start, b.timezone, 'full')} (${b.timezone})` })],
-    details: [[t.emailReason, b.reason]],
+    details: [[t.emailReason, b.moved?.toHost ? fill(t.emailMovedToHostReason, { booker: b.bookerName, host: b.moved.toHost }) : b.reason]],
   }),
 };
 

@@ -96,19 +96,10 @@ async function commit(db: Db, statements: BatchItem<'sqlite'>[]): Promise<Reserv
   }
 }
 
-/** A host with their language: their own emails are written in it (SPEC 10). */
-type Host = HostUser & { locale?: Locale };
-
-async function loadHostUsers(db: Db, ids: number[]): Promise<Host[]> {
+/** Hosts with their language (their own emails are written in it, SPEC 10), in the given order. */
+async function loadHostUsers(db: Db, ids: number[]): Promise<HostUser[]> {
   const rows = await db.select({ id: users.id, name: users.name, email: users.email, locale: users.locale }).from(users).where(inArray(users.id, ids));
   return pickHosts(rows, ids);
-}
-
-/** The slot check's hosts (read without their language) with their locales. */
-async function withLocales(db: Db, hosts: HostUser[]): Promise<Host[]> {
-  if (!hosts.length) return hosts;
-  const rows = await db.select({ id: users.id, locale: users.locale }).from(users).where(inArray(users.id, hosts.map((h) => h.id)));
-  return hosts.map((h) => ({ ...h, locale: rows.find((r) => r.id === h.id)?.locale }));
 }
 
 /** The given hosts in the given order (primary first). */
@@ -136,7 +127,7 @@ function emailFor(
   kind: Exclude<EmailKind, 'briefing'>,
   ctx: { page: PageWithHosts; occurrence: Occurrence; bookingId: string; primary: HostUser; hosts: HostUser[] },
   recipient: { name: string; email: string; timezone: string | null; locale?: Locale | null },
-  extra: { manageUrl?: string; reason?: string | null; message?: string | null; notes?: string | null; bookerName?: string; bookerEmail?: string; ics?: InviteMethod; now: number },
+  extra: Pick<EmailBooking, 'manageUrl' | 'reason' | 'moved' | 'message' | 'notes'> & { bookerName?: string; bookerEmail?: string; ics?: InviteMethod; now: number },
 ): OutboxEmail {
   const o = ctx.occurrence;
   const data: EmailBooking = {
@@ -154,6 +145,7 @@ function emailFor(
     meetingUrl: o.meetingUrl,
     manageUrl: extra.manageUrl,
     reason: extra.reason,
+    moved: extra.moved,
     message: extra.message,
     notes: extra.notes,
   };
@@ -343,7 +335,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     const [before] = await db.select().from(bookings).where(eq(bookings.id, checked.occurrenceId));
     const joined = seatCountChange(db, before, 1, job.now);
     const occurrence = joined.occurrence;
-    const hosts = await withLocales(db, pickHosts(checked.hostUsers, [occurrence.hostId]));
+    const hosts = pickHosts(checked.hostUsers, [occurrence.hostId]);
     const attendeeId = crypto.randomUUID();
     statements.push(
       upsertPerson(db, b, occurrence.hostId, job.now),
@@ -369,7 +361,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   } else hostIds = [page.hosts[0].userId];
   statements.unshift(upsertPerson(db, b, hostIds[0], job.now));
 
-  const hosts = await withLocales(db, pickHosts(checked.hostUsers, hostIds));
+  const hosts = pickHosts(checked.hostUsers, hostIds);
   const seriesId = crypto.randomUUID();
   const bookingId = crypto.randomUUID();
   const icsUid = `${seriesId}@${new URL(env.APP_URL).hostname}`;
@@ -541,9 +533,10 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
       ? [
           // The new host gets a new booking; the old one learns it left their calendar.
           emailFor('booking_host_notification', ctx, { ...hosts[0], timezone: null }, { ...aboutBooker, notes: booking.notes }),
+          // The sentence is the old host's language's, written by the template.
           emailFor('cancellation_host', { ...ctx, occurrence: booking, bookingId: booking.id, primary: previousHost, hosts: [previousHost] }, { ...previousHost, timezone: null }, {
             ...aboutBooker,
-            reason: `${booking.bookerName} moved it to a time with ${hosts[0].name}`,
+            moved: { toHost: hosts[0].name },
           }),
         ]
       : hosts.map((host) => emailFor('booker_rescheduled', ctx, { ...host, timezone: null }, aboutBooker));
@@ -628,7 +621,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
   const checked = await checkSlot(env, db, page, job.start, job.now);
   if ('ok' in checked) return checked;
   const end = job.start + (from.endAt - from.startAt);
-  const hosts = await withLocales(db, pickHosts(checked.hostUsers, loaded.hostIds));
+  const hosts = pickHosts(checked.hostUsers, loaded.hostIds);
   const statements: BatchItem<'sqlite'>[] = [];
   let to: Booking;
   let meet: Awaited<ReturnType<typeof createMeetEvent>> = null;
@@ -670,11 +663,12 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
   statements.push(db.update(bookingAttendees).set({ bookingId: to.id }).where(and(eq(bookingAttendees.id, attendee.id), eq(bookingAttendees.status, 'confirmed'))));
   const left = { ...from, icsSequence: from.icsSequence + 1 };
   if (from.attendeeCount <= 1) {
-    // The last seat moving away cancels the old occurrence and frees the host's time.
+    // The last seat moving away cancels the old occurrence and frees the host's time. No reason
+    // is stored: the booker gave none, and a stored sentence would be in one language for all.
     statements.push(
       db
         .update(bookings)
-        .set({ status: 'cancelled', cancelledBy: 'booker', cancelReason: 'Moved to another time', icsSequence: left.icsSequence, attendeeCount: 0, updatedAt: job.now })
+        .set({ status: 'cancelled', cancelledBy: 'booker', cancelReason: null, icsSequence: left.icsSequence, attendeeCount: 0, updatedAt: job.now })
         .where(eq(bookings.id, from.id)),
       db.delete(hostClaims).where(eq(hostClaims.bookingId, from.id)),
     );
@@ -689,7 +683,7 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
       ics: 'REQUEST',
       now: job.now,
     }),
-    emailFor('cancellation_booker', { page, occurrence: left, bookingId: from.id, primary: hosts[0], hosts }, attendee, { reason: 'Moved to another time', ics: 'CANCEL', now: job.now }),
+    emailFor('cancellation_booker', { page, occurrence: left, bookingId: from.id, primary: hosts[0], hosts }, attendee, { moved: {}, ics: 'CANCEL', now: job.now }),
     emailFor('booker_rescheduled', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, { ...hosts[0], timezone: null }, { bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
   ], job.now);
   const failure = await commit(db, statements);

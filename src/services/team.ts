@@ -76,16 +76,17 @@ export async function inviteUser(env: Bindings, admin: SessionUser, input: Invit
   if (issues.length) return fail(400, 'The request is not valid', issues);
 
   const timezone = input.timezone ?? admin.timezone;
+  const locale = input.locale ?? 'en';
   const link = await issueSetPasswordToken(env.DB, email, now);
   const mail = queueSetPasswordEmail(
     db,
     email,
-    renderSetPasswordEmail({ name: input.name, inviterName: admin.name, link: setPasswordLink(env, link.token), expiresAt: link.expiresAt, timezone }),
+    renderSetPasswordEmail({ name: input.name, inviterName: admin.name, link: setPasswordLink(env, link.token), expiresAt: link.expiresAt, timezone, locale }),
     now,
   );
   const insertUser = db
     .insert(users)
-    .values({ name: input.name, email, passwordHash: unusablePasswordHash(), timezone, locale: input.locale ?? 'en', teamId: input.teamId, role: input.role })
+    .values({ name: input.name, email, passwordHash: unusablePasswordHash(), timezone, locale, teamId: input.teamId, role: input.role })
     .returning();
   const days = sql.join(DEFAULT_WEEKDAYS.map((d) => sql`(${d})`), sql`, `);
   try {
@@ -118,7 +119,7 @@ export async function resendInvite(env: Bindings, admin: SessionUser, userId: nu
   const mail = queueSetPasswordEmail(
     db,
     row.user.email,
-    renderSetPasswordEmail({ name: row.user.name, inviterName: admin.name, link: setPasswordLink(env, link.token), expiresAt: link.expiresAt, timezone: row.user.timezone }),
+    renderSetPasswordEmail({ name: row.user.name, inviterName: admin.name, link: setPasswordLink(env, link.token), expiresAt: link.expiresAt, timezone: row.user.timezone, locale: row.user.locale }),
     now,
   );
   await env.DB.batch([...link.statements, d1Statement(env.DB, mail.statement)]);

@@ -83,6 +83,37 @@ describe('POST /api/users (invite)', () => {
     expect((await json(res)).user).toMatchObject({ timezone: 'Europe/Berlin', locale: 'de', teamId: null });
   });
 
+  it('the invitation is written in the invited user’s language, its expiry by Intl, in the shared layout, escaped', async () => {
+    const mailTo = (email: string) =>
+      env.DB.prepare(`SELECT subject, html, text_body FROM email_outbox WHERE to_address = ? AND kind = 'set_password' ORDER BY rowid DESC LIMIT 1`)
+        .bind(email)
+        .first<{ subject: string; html: string; text_body: string }>();
+    const { user, token } = await invite({ name: 'Grete <Gast> & Co', timezone: 'Europe/Berlin', locale: 'de' });
+    const mail = (await mailTo(user.email))!;
+    expect(mail.subject).toBe('Ada Admin hat Sie zu Bookings eingeladen');
+    expect(mail.html).toMatch(/^<!doctype html><html lang="de">/);
+    expect(mail.html).toContain('<table role="presentation"');
+    expect(mail.html).toContain('Hallo Grete &lt;Gast&gt; &amp; Co,');
+    expect(mail.html).not.toContain('<Gast>');
+    expect(mail.html).toContain(`href="${ORIGIN}/set-password/${token}"`);
+    expect(mail.text_body).toContain('Hallo Grete <Gast> & Co,');
+    expect(mail.text_body).toContain(`Passwort festlegen: ${ORIGIN}/set-password/${token}`);
+    // 72 h after 2026-11-23 12:00Z, in the invited user's zone, as German writes it.
+    expect(mail.text_body).toContain('läuft in 72 Stunden ab, am Donnerstag, 26. November 2026 um 13:00 (Europe/Berlin)');
+    for (const part of [mail.subject, mail.html, mail.text_body]) expect(part).not.toMatch(/invited you|Set your password|expires in/);
+
+    // A new link keeps the language; without a locale the invitation is English.
+    expect((await api('admin@example.com', `/api/users/${user.id}/invite`, 'POST')).status).toBe(200);
+    const again = (await mailTo(user.email))!;
+    expect(again.subject).toBe('Ada Admin hat Sie zu Bookings eingeladen');
+    expect(again.text_body).toContain('Passwort festlegen:');
+    const english = await invite();
+    const plain = (await mailTo(english.user.email))!;
+    expect(plain.subject).toBe('Ada Admin invited you to Bookings');
+    expect(plain.html).toMatch(/^<!doctype html><html lang="en">/);
+    expect(plain.text_body).toContain(`Set your password: ${ORIGIN}/set-password/${english.token}`);
+  });
+
   it('managers, reps and viewers get 403 and nothing is written', async () => {
     const before = await counts();
     for (const email of ['manager@example.com', 'rep1@example.com', 'viewer@example.com']) {

@@ -101,4 +101,13 @@ export const de = {
   emailNoOpportunities: 'Keine offenen Verkaufschancen.',
   emailOpenBooking: 'Buchung öffnen',
   emailFooter: 'Gesendet vom Terminplaner Ihres Gastgebers.',
+  emailSeatMovedReason: 'Sie haben einen anderen Termin gewählt.',
+  emailMovedToHostReason: '{booker} hat den Termin auf eine Zeit mit {host} verschoben',
+  inviteSubject: '{inviter} hat Sie zu Bookings eingeladen',
+  inviteLead: '{inviter} hat Sie zur Terminplanung des Teams hinzugefügt. Legen Sie ein Passwort fest, um sich anzumelden; dann können Sie Ihre Buchungsseiten teilen und Ihre Buchungen bearbeiten.',
+  inviteButton: 'Passwort festlegen',
+  inviteExpiry: 'Der Link funktioniert einmal und läuft in {hours} Stunden ab, am {when}. Ist er abgelaufen, bitten Sie {inviter} um einen neuen.',
+  invitePaste: 'Oder fügen Sie diese Adresse in Ihren Browser ein:',
+  inviteIgnore: 'Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.',
+  inviteFooter: 'Gesendet vom Terminplaner Ihres Teams.',
 } satisfies Messages;

@@ -110,6 +110,17 @@ export const en = {
   emailNoOpportunities: 'No open opportunities.',
   emailOpenBooking: 'Open the booking',
   emailFooter: 'Sent by the scheduling service of your host.',
+  // A seat's move, told in the old time's cancellation (booker) and a reassigned round robin (old host)
+  emailSeatMovedReason: 'You moved to another time.',
+  emailMovedToHostReason: '{booker} moved it to a time with {host}',
+  // The invitation (set-password) email
+  inviteSubject: '{inviter} invited you to Bookings',
+  inviteLead: '{inviter} added you to the team’s scheduling. Set a password to sign in, then share your booking pages and work your bookings.',
+  inviteButton: 'Set your password',
+  inviteExpiry: 'The link works once and expires in {hours} hours, on {when}. If it has expired, ask {inviter} for a new one.',
+  invitePaste: 'Or paste this address into your browser:',
+  inviteIgnore: 'If you were not expecting this invitation, you can ignore this email.',
+  inviteFooter: 'Sent by your team’s scheduling service.',
 };
 
 export type Messages = typeof en;

@@ -101,4 +101,13 @@ export const es = {
   emailNoOpportunities: 'No hay oportunidades abiertas.',
   emailOpenBooking: 'Abrir la reserva',
   emailFooter: 'Enviado por el servicio de reservas de tu anfitrión.',
+  emailSeatMovedReason: 'Elegiste otro horario.',
+  emailMovedToHostReason: '{booker} la cambió a un horario con {host}',
+  inviteSubject: '{inviter} te invitó a Bookings',
+  inviteLead: '{inviter} te añadió a las reservas del equipo. Crea una contraseña para iniciar sesión y luego comparte tus páginas de reserva y gestiona tus reservas.',
+  inviteButton: 'Crear tu contraseña',
+  inviteExpiry: 'El enlace funciona una sola vez y caduca en {hours} horas, el {when}. Si ha caducado, pide uno nuevo a {inviter}.',
+  invitePaste: 'O pega esta dirección en tu navegador:',
+  inviteIgnore: 'Si no esperabas esta invitación, puedes ignorar este correo.',
+  inviteFooter: 'Enviado por el servicio de reservas de tu equipo.',
 } satisfies Messages;

@@ -101,4 +101,13 @@ export const fr = {
   emailNoOpportunities: 'Aucune opportunité ouverte.',
   emailOpenBooking: 'Ouvrir la réservation',
   emailFooter: 'Envoyé par le service de prise de rendez-vous de votre hôte.',
+  emailSeatMovedReason: 'Vous avez choisi un autre horaire.',
+  emailMovedToHostReason: '{booker} l’a déplacé à un horaire avec {host}',
+  inviteSubject: '{inviter} vous a invité sur Bookings',
+  inviteLead: '{inviter} vous a ajouté à la prise de rendez-vous de l’équipe. Choisissez un mot de passe pour vous connecter, puis partagez vos pages de réservation et gérez vos rendez-vous.',
+  inviteButton: 'Choisir votre mot de passe',
+  inviteExpiry: 'Le lien ne sert qu’une fois et expire dans {hours} heures, le {when}. S’il a expiré, demandez-en un nouveau à {inviter}.',
+  invitePaste: 'Ou collez cette adresse dans votre navigateur :',
+  inviteIgnore: 'Si vous n’attendiez pas cette invitation, vous pouvez ignorer cet e-mail.',
+  inviteFooter: 'Envoyé par le service de prise de rendez-vous de votre équipe.',
 } satisfies Messages;

@@ -101,4 +101,13 @@ export const ptBR = {
   emailNoOpportunities: 'Nenhuma oportunidade aberta.',
   emailOpenBooking: 'Abrir o agendamento',
   emailFooter: 'Enviado pelo serviço de agendamento do seu anfitrião.',
+  emailSeatMovedReason: 'Você escolheu outro horário.',
+  emailMovedToHostReason: '{booker} mudou para um horário com {host}',
+  inviteSubject: '{inviter} convidou você para o Bookings',
+  inviteLead: '{inviter} adicionou você ao agendamento da equipe. Defina uma senha para entrar e depois compartilhe suas páginas de agendamento e cuide das suas reservas.',
+  inviteButton: 'Definir sua senha',
+  inviteExpiry: 'O link funciona uma vez e expira em {hours} horas, em {when}. Se tiver expirado, peça um novo a {inviter}.',
+  invitePaste: 'Ou cole este endereço no seu navegador:',
+  inviteIgnore: 'Se você não esperava este convite, pode ignorar este e-mail.',
+  inviteFooter: 'Enviado pelo serviço de agendamento da sua equipe.',
 } satisfies Messages;
