@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type An
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 import { attendeesQuery, bookingPageFields, byBooking, forViewer, hostFields, personLinkFields, personOwner, type ViewedBooking } from './bookings';
-import { bookingHosts, bookings, persons, schedulingPages, users } from './schema';
+import { bookingDayCounts, bookingHosts, bookings, persons, schedulingPages, users } from './schema';
 import { bookingScopeCondition, personScopeCondition } from './scope';
 import { TABS, TAB_RULES, encodeCursor, type AttendanceFilter, type Cursor, type Tab } from '../domain/tabs';
 import type { SessionUser } from '../domain/permissions';
@@ -144,8 +144,32 @@ function rowsOf(db: Db, f: TabFilter, limit: number) {
 const rowsShape = (db: Db) =>
   db.select({ booking: bookings, page: bookingPageFields, ...personLinkFields }).from(bookings).innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId)).limit(1);
 
+const DAY_MS = 86_400_000;
+
+/**
+ * An organization-wide, unfiltered tab count from booking_day_counts: whole days summed, and
+ * only today's bookings counted on bookings_status_start_idx (the side of now they fall on).
+ */
+function orgTabCountQuery(db: Db, tab: Tab, now: number) {
+  const rule = TAB_RULES[tab];
+  const c = bookingDayCounts;
+  const today = Math.floor(now / DAY_MS);
+  const sum = sql<number>`COALESCE(SUM(${c.n}), 0)`;
+  if (rule.time === 'any') return db.select({ n: sum }).from(c).where(eq(c.status, rule.status));
+  const todays =
+    rule.time === 'future'
+      ? sql`(SELECT count(*) FROM bookings WHERE status = ${rule.status} AND start_at > ${now} AND start_at < ${(today + 1) * DAY_MS})`
+      : sql`(SELECT count(*) FROM bookings WHERE status = ${rule.status} AND start_at >= ${today * DAY_MS} AND start_at <= ${now})`;
+  return db
+    .select({ n: sql<number>`${sum} + ${todays}` })
+    .from(c)
+    .where(and(eq(c.status, rule.status), rule.time === 'future' ? gt(c.day, today) : lt(c.day, today)));
+}
+
 /** A tab's count under the same scope and filters (no cursor), on the same index as its rows. */
 export function tabCountQuery(db: Db, user: SessionUser, q: Omit<ListQuery, 'limit' | 'cursor'>) {
+  const unfiltered = !q.q && q.pageId === undefined && q.hostId === undefined && q.fromAt === undefined && q.toAt === undefined;
+  if (user.permissions.view === 'all' && unfiltered && (q.tab !== 'past' || q.attendance === undefined)) return orgTabCountQuery(db, q.tab, q.now);
   const f = tabFilter(user, { ...q, cursor: null, attendance: q.tab === 'past' ? q.attendance : undefined }, 'count');
   // A collective booking of two team members is one booking.
   const base = fromTab(db, f, { n: f.team !== undefined ? sql<number>`count(DISTINCT ${tabHost.bookingId})` : sql<number>`count(*)` }) as any;

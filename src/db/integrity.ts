@@ -40,6 +40,12 @@ export const INTEGRITY_CHECKS = {
   seatsWithoutEmail: `SELECT COUNT(*) AS n FROM booking_attendees a JOIN bookings cur ON cur.id = a.booking_id WHERE a.id NOT LIKE 'seed-%'
     AND NOT EXISTS (SELECT 1 FROM email_outbox o JOIN bookings ob ON ob.id = o.booking_id
       WHERE ob.series_id = cur.series_id AND o.to_address = a.email AND o.kind IN ('booking_confirmation', 'host_rescheduled'))`,
+  // The day counts behind organization-wide tab counts match the bookings they count.
+  dayCountsOff: `SELECT COUNT(*) AS n FROM (
+      SELECT status, day, SUM(n) AS n FROM (
+        SELECT status, day, n FROM booking_day_counts
+        UNION ALL SELECT status, start_at / 86400000, -1 FROM bookings
+      ) GROUP BY status, day HAVING SUM(n) <> 0)`,
 } as const;
 
 export type IntegrityReport = Record<keyof typeof INTEGRITY_CHECKS, number>;

@@ -344,6 +344,13 @@ export const bookings = sqliteTable(
 );
 
 /** Every host of a booking (collective: all of them). Drives the own/team scope filter. */
+/** Bookings per status and UTC day (migration 0014, kept by triggers): organization-wide tab counts. */
+export const bookingDayCounts = sqliteTable(
+  'booking_day_counts',
+  { status: text('status').notNull(), day: integer('day').notNull(), n: integer('n').notNull() },
+  (t) => [primaryKey({ columns: [t.status, t.day] })],
+);
+
 export const bookingHosts = sqliteTable(
   'booking_hosts',
   {

@@ -198,6 +198,7 @@ describe('stress: concurrent contenders per strategy', () => {
         claimsOfUnconfirmed: 0,
         claimsNotBuffered: 0,
         bookingsWithoutEmail: 0,
+        dayCountsOff: 0,
         cancelledWithoutEmail: 0,
         seatsWithoutEmail: 0,
       });
