@@ -3,6 +3,7 @@ import type { Db } from './client';
 import { pageHosts, schedulingPages, slugHistory, users, type SchedulingPage, type Scope } from './schema';
 import { iso } from '../domain/time';
 import { userWithinScope, type SessionUser } from '../domain/permissions';
+import { usersInScopeCondition } from './scope';
 
 export type PageWithHosts = SchedulingPage & { hosts: { userId: number; weight: number }[] };
 
@@ -25,14 +26,6 @@ export async function loadPages(db: Db, where: SQL): Promise<PageWithHosts[]> {
 /** A host as the app's pages need them: name to show, team for the permission checks. */
 export type HostUser = { userId: number; weight: number; name: string; teamId: number | null };
 export type PageWithHostUsers = SchedulingPage & { hosts: HostUser[] };
-
-/** Users inside `scope` for `user` (SPEC 3 applied to people): own = self, team = same team, all; null = nobody. */
-export function usersInScopeCondition(user: Pick<SessionUser, 'id' | 'teamId'>, scope: Scope | null): SQL {
-  if (scope === 'all') return sql`1 = 1`;
-  if (scope === 'team' && user.teamId !== null) return eq(users.teamId, user.teamId);
-  if (scope === 'own' || scope === 'team') return eq(users.id, user.id);
-  return sql`0 = 1`;
-}
 
 /**
  * A page is visible when one of its hosts is in the caller's view scope. Own: the caller's rows on

@@ -40,14 +40,15 @@ export function personScopeCondition(user: Pick<SessionUser, 'id' | 'teamId'>, s
   }
 }
 
-/** Users the caller may see: their view scope applied to people instead of bookings. */
+/** Users inside `scope` for `user` (SPEC 3 applied to people): own = self, team = same team, all; null = nobody. */
+export function usersInScopeCondition(user: Pick<SessionUser, 'id' | 'teamId'>, scope: Scope | null): SQL {
+  if (scope === 'all') return sql`1 = 1`;
+  if (scope === 'team' && user.teamId !== null) return eq(users.teamId, user.teamId);
+  if (scope === 'own' || scope === 'team') return eq(users.id, user.id);
+  return sql`0 = 1`;
+}
+
+/** Users the caller may see: their view scope applied to people (a user always sees themself). */
 export function visibleUsersCondition(user: SessionUser) {
-  switch (user.permissions.view) {
-    case 'all':
-      return sql`1 = 1`;
-    case 'team':
-      return user.teamId === null ? eq(users.id, user.id) : eq(users.teamId, user.teamId);
-    default:
-      return eq(users.id, user.id);
-  }
+  return usersInScopeCondition(user, user.permissions.view ?? 'own');
 }

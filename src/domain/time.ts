@@ -23,10 +23,14 @@ export function parseClock(value: string): number {
   return h * 60 + m;
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+/** Minutes since midnight → "HH:MM" (1440 → "24:00", the end of the day): parseClock's inverse. */
+export const formatClock = (minutes: number) => `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+
 export type LocalDate = { year: number; month: number; day: number }; // month 1-12
 
 export function localDateKey(d: LocalDate): string {
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+  return `${d.year}-${pad2(d.month)}-${pad2(d.day)}`;
 }
 
 /** The calendar date and weekday of an instant in a zone. */

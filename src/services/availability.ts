@@ -6,7 +6,7 @@ import { loadSlotContext, loadUserSchedule, type AvailabilityRows, type SlotCont
 import { calendarBusy } from '../calendar/google';
 import { workingIntervals, type Interval } from '../domain/slots';
 import { userWithinScope, type SessionUser } from '../domain/permissions';
-import { addDays, localDateKey, localDateOf, zonedWallTimeToUtc, type LocalDate } from '../domain/time';
+import { addDays, formatClock, localDateKey, localDateOf, zonedWallTimeToUtc, type LocalDate } from '../domain/time';
 
 /**
  * The slot context with each host's calendar busy times added (when Google is configured).
@@ -45,9 +45,6 @@ export type WeeklyJson = { day: number; start: string; end: string };
 export type OverrideJson = { date: string; start: string; end: string } | { date: string; unavailable: true };
 export type AvailabilityJson = { timezone: string; weekly: WeeklyJson[]; overrides: OverrideJson[] };
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** Minutes since midnight → "HH:MM" (1440 → "24:00", the end of the day). */
-export const formatClock = (minutes: number) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
 
 /**
  * The shape GET answers and PUT takes: one weekly entry per range; one override entry per range
@@ -101,7 +98,7 @@ export const localDateLabel = (d: LocalDate) => dayLabel.format(Date.UTC(d.year,
 
 function wallClock(ms: number, zone: string) {
   const t = new TZDate(ms, zone);
-  return `${t.getHours()}:${pad(t.getMinutes())}`;
+  return `${t.getHours()}:${String(t.getMinutes()).padStart(2, '0')}`;
 }
 
 /**
