@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Locale } from '../domain/locales';
+import { MESSAGE_STATUSES, WORKFLOW_ACTIONS, WORKFLOW_TRIGGERS } from '../domain/workflows';
 import {
   check,
   index,
@@ -464,21 +465,54 @@ export const outbox = sqliteTable(
     textBody: text('text_body').notNull(),
     icsMethod: text('ics_method'),
     ics: text('ics'),
-    // skipped: a briefing whose booking was cancelled or moved before it went out
-    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
+    // skipped: a briefing whose booking was cancelled or moved before it went out, or a reminder
+    // due before the booking was made; cancelled: a workflow message whose booking was cancelled
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),
     providerMessageId: text('provider_message_id'),
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
+    // a workflow's message (migration 0015), for a group seat that attendee's
+    workflowId: integer('workflow_id').references(() => workflows.id),
+    attendeeId: text('attendee_id'),
   },
   (t) => [
     // retry sweep: pending rows that are due
     index('email_outbox_due_idx').on(t.status, t.nextAttemptAt),
     // delivery audit of a booking
     index('email_outbox_booking_idx').on(t.bookingId),
+    // one message per workflow, booking and seat
+    uniqueIndex('email_outbox_workflow_once_idx')
+      .on(t.workflowId, t.bookingId, sql`coalesce(${t.attendeeId}, '')`)
+      .where(sql`${t.workflowId} IS NOT NULL`),
   ],
+);
+
+/** Workflows (SPEC 11, migration 0015): subject/body null = the catalogue's text in the recipient's language. */
+export const workflows = sqliteTable(
+  'workflows',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => schedulingPages.id),
+    name: text('name').notNull(),
+    trigger: text('trigger', { enum: WORKFLOW_TRIGGERS }).notNull(),
+    offsetMinutes: integer('offset_minutes'),
+    action: text('action', { enum: WORKFLOW_ACTIONS }).notNull(),
+    toAddress: text('to_address'),
+    subject: text('subject'),
+    body: text('body'),
+    webhookId: text('webhook_id'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    deletedAt: integer('deleted_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // a page's workflows for one trigger
+  (t) => [index('workflows_page_trigger_idx').on(t.pageId, t.trigger)],
 );
 
 /** Abuse controls (migration 0008, services/abuse-*.ts): the blocklist, its refusals, sign-in failures. */
@@ -516,3 +550,4 @@ export type User = typeof users.$inferSelect;
 export type SchedulingPage = typeof schedulingPages.$inferSelect;
 export type Booking = typeof bookings.$inferSelect;
 export type Person = typeof persons.$inferSelect;
+export type Workflow = typeof workflows.$inferSelect;

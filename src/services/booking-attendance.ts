@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import { bookingAttendees, bookings, persons } from '../db/schema';
 import type { BookingRecord } from '../db/bookings';
 import { d1Statement } from '../db/batch';
+import { bookingEventStatements } from './booking-events';
 
 export type Attendance = 'attended' | 'no_show';
 
@@ -65,14 +66,17 @@ export function attendanceStatements(
       statements.push(d1Statement(d1, db.update(bookingAttendees).set({ attendance: status }).where(seat)), ...lifecycleStatements(d1, db, a.personId, a.attendance, mark));
     }
     // The occurrence's own mark: its attendees' when they all agree.
-    if (statements.length)
+    if (statements.length) {
+      const attendeeIds = targets.filter((a) => a.attendance !== status).map((a) => a.id);
       statements.push(
         d1Statement(
           d1,
           sql`UPDATE bookings SET attendance = (SELECT CASE WHEN COUNT(*) = COUNT(attendance) AND COUNT(DISTINCT attendance) = 1 THEN MAX(attendance) END
             FROM booking_attendees WHERE booking_id = ${id} AND status = 'confirmed'), updated_at = ${now} WHERE id = ${id}`,
         ),
+        ...bookingEventStatements({ type: 'booking.attendance_marked', bookingId: id, attendance: status, attendeeIds, now }).map((q) => d1Statement(d1, q)),
       );
+    }
     return statements;
   }
   if (attendeeId !== undefined) return 'attendee_not_found';
@@ -83,5 +87,6 @@ export function attendanceStatements(
     d1Statement(d1, db.update(bookings).set({ attendance: status, updatedAt: now }).where(row)),
     // personId is null when the person is outside the user's CRM visibility (SPEC 15).
     ...lifecycleStatements(d1, db, record.booking.personId, previous, mark),
+    ...bookingEventStatements({ type: 'booking.attendance_marked', bookingId: id, attendance: status, now }).map((q) => d1Statement(d1, q)),
   ];
 }

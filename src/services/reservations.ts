@@ -28,6 +28,7 @@ import { locationLabel } from '../domain/format';
 import { buildInvite, type InviteMethod } from '../email/ics';
 import { isHttpUrl, renderEmail, type EmailBooking, type EmailKind } from '../email/templates';
 import { queueEmail, type OutboxEmail } from '../email/outbox';
+import { bookingEventStatements, type BookingEvent } from './booking-events';
 import { googleCalendar } from '../calendar/google';
 import { issueManageToken, storeManageToken, type TokenOwner } from '../db/manage-tokens';
 import type { CalendarFollowUp } from '../calendar/sync';
@@ -84,6 +85,9 @@ function constraintFailure(error: unknown): ReservationFailure | null {
   if (message.includes('invalid_state')) return fail('invalid_state', 'This booking has changed; reload and try again');
   return null;
 }
+
+/** The change's workflow messages and webhook deliveries, appended to its batch (invariant 3). */
+const eventStatements = (db: Db, event: BookingEvent): BatchItem<'sqlite'>[] => bookingEventStatements(event).map((q) => db.run(q));
 
 async function commit(db: Db, statements: BatchItem<'sqlite'>[]): Promise<ReservationFailure | null> {
   try {
@@ -347,6 +351,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
     const ctx = { page, occurrence, bookingId: occurrence.id, primary: hosts[0], hosts };
     queue(emailFor('booking_confirmation', ctx, b, { manageUrl: job.manageUrl, ics: 'REQUEST', now: job.now }));
     queue(emailFor('booking_host_notification', ctx, { ...hosts[0], timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
+    statements.push(...eventStatements(db, { type: 'booking.created', bookingId: occurrence.id, attendeeId, now: job.now }));
     const failure = await commit(db, statements);
     return failure ?? { ok: true, bookingId: occurrence.id, attendeeId, outboxIds, calendar: attendeesFollowUp(occurrence, hosts[0]) };
   }
@@ -425,6 +430,7 @@ async function book(env: Bindings, db: Db, job: BookJob): Promise<ReservationRes
   for (const host of hosts) {
     queue(emailFor('booking_host_notification', ctx, { ...host, timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
   }
+  statements.push(...eventStatements(db, { type: 'booking.created', bookingId, attendeeId, now: job.now }));
   const failure = await commit(db, statements);
   if (failure) await meet?.undo();
   return failure ?? { ok: true, bookingId, attendeeId, outboxIds };
@@ -542,6 +548,9 @@ async function reschedule(env: Bindings, db: Db, job: RescheduleJob): Promise<Re
       : hosts.map((host) => emailFor('booker_rescheduled', ctx, { ...host, timezone: null }, aboutBooker));
     outboxIds.push(...queueInto(db, statements, hostEmails, job.now));
   }
+  statements.push(
+    ...eventStatements(db, { type: 'booking.rescheduled', bookingId: newId, fromBookingId: booking.id, previous: { start: booking.startAt, end: booking.endAt }, now: job.now }),
+  );
   const failure = await commit(db, statements);
   if (failure) {
     await meet?.undo();
@@ -579,6 +588,7 @@ async function cancel(db: Db, job: CancelJob, leaving?: typeof bookingAttendees.
     emails.push(emailFor('cancellation_host', ctx, { ...host, timezone: null }, { reason: job.reason, bookerName: about.name, bookerEmail: about.email, now: job.now }));
   }
   const outboxIds = queueInto(db, statements, emails, job.now);
+  statements.push(...eventStatements(db, { type: 'booking.cancelled', bookingId: booking.id, attendeeId: leaving?.id, now: job.now }));
   const failure = await commit(db, statements);
   if (failure) return failure;
   const calendar: CalendarFollowUp[] = booking.calendarEventId
@@ -606,6 +616,7 @@ async function leaveSeat(db: Db, job: LeaveSeatJob): Promise<ReservationResult> 
     emailFor('cancellation_booker', ctx, attendee, { reason: job.reason, ics: 'CANCEL', now: job.now }),
     emailFor('cancellation_host', ctx, { ...hosts[0], timezone: null }, { reason: job.reason, bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
   ], job.now);
+  statements.push(...eventStatements(db, { type: 'booking.cancelled', bookingId: booking.id, attendeeId: attendee.id, now: job.now }));
   const failure = await commit(db, statements);
   return failure ?? { ok: true, bookingId: booking.id, attendeeId: attendee.id, outboxIds, calendar: attendeesFollowUp(booking, hosts[0]) };
 }
@@ -686,6 +697,9 @@ async function moveSeat(env: Bindings, db: Db, job: MoveSeatJob): Promise<Reserv
     emailFor('cancellation_booker', { page, occurrence: left, bookingId: from.id, primary: hosts[0], hosts }, attendee, { moved: {}, ics: 'CANCEL', now: job.now }),
     emailFor('booker_rescheduled', { page, occurrence: to, bookingId: to.id, primary: hosts[0], hosts }, { ...hosts[0], timezone: null }, { bookerName: attendee.name, bookerEmail: attendee.email, now: job.now }),
   ], job.now);
+  statements.push(
+    ...eventStatements(db, { type: 'booking.rescheduled', bookingId: to.id, fromBookingId: from.id, previous: { start: from.startAt, end: from.endAt }, attendeeId: attendee.id, now: job.now }),
+  );
   const failure = await commit(db, statements);
   if (failure) {
     await meet?.undo();

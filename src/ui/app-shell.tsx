@@ -8,6 +8,8 @@ export const APP_SECTIONS = [
   { id: 'bookings', href: '/app/bookings', label: 'Bookings' },
   { id: 'pages', href: '/app/pages', label: 'Scheduling pages' },
   { id: 'availability', href: '/app/availability', label: 'Availability' },
+  { id: 'workflows', href: '/app/workflows', label: 'Workflows' },
+  { id: 'webhooks', href: '/app/webhooks', label: 'Webhooks' },
   { id: 'team', href: '/app/team', label: 'Team', admin: true },
 ] as const;
 

@@ -4,7 +4,7 @@
  * reaches everyone at once. The versions are read once per isolate from the assets binding;
  * without it (or if that read fails) pages link the plain paths.
  */
-const ASSET_PATHS = ['/styles.css', '/book.js', '/bookings.js', '/pages.js', '/availability.js', '/team.js'] as const;
+const ASSET_PATHS = ['/styles.css', '/book.js', '/bookings.js', '/pages.js', '/availability.js', '/team.js', '/workflows.js', '/webhooks.js'] as const;
 export type AssetPath = (typeof ASSET_PATHS)[number];
 
 const versions = new Map<AssetPath, string>();
