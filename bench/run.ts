@@ -14,10 +14,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import autocannon from 'autocannon';
 import { benchBookingsPage } from './bookings-page.ts';
 import { benchBookerPages } from './booker-pages.ts';
+import { benchSlots } from './slots.ts';
+import { benchWorkflows } from './workflows.ts';
+import { benchDistance, benchEdge, edgeData } from './edge.ts';
 
 const PORT = 8793;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -39,58 +41,6 @@ const record = (figure: string, value: number, unit: string, baseline?: number, 
     ratio: baseline === undefined ? '' : `${(value / baseline).toFixed(2)}×`,
     goal,
   });
-
-async function slotBench() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-slots-'));
-  const out = join(dir, 'slots.mjs');
-  await build({ entryPoints: ['src/domain/slots.ts'], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'silent' });
-  const { computeSlots } = (await import(out)) as typeof import('../src/domain/slots');
-  const from = Date.parse('2027-03-01T00:00:00Z');
-  const to = from + 31 * DAY;
-  const weekly = [1, 2, 3, 4, 5].map((day) => ({ day, startMinute: 8 * 60, endMinute: 18 * 60 }));
-  // Zones whose working days overlap, so the collective intersection is not empty.
-  const zones = ['America/New_York', 'America/Chicago', 'America/Toronto', 'Europe/London', 'America/Sao_Paulo'];
-  let seed = 42;
-  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-  const hosts = zones.map((timezone, i) => ({
-    userId: i + 1,
-    weight: 1,
-    timezone,
-    weekly,
-    overrides: [],
-    // 300 confirmed 30-minute bookings spread over the 31 days.
-    busy: Array.from({ length: 300 }, () => {
-      const start = from + Math.floor(random() * 31) * DAY + Math.floor(random() * 48) * 30 * MIN;
-      return { start, end: start + 30 * MIN };
-    }),
-  }));
-  const page = {
-    strategy: 'collective' as const,
-    timezone: 'America/New_York',
-    durationMinutes: 30,
-    slotIntervalMinutes: 15,
-    minimumNoticeMinutes: 0,
-    horizonDays: 365,
-    bufferBeforeMinutes: 5,
-    bufferAfterMinutes: 5,
-    groupCapacity: null,
-  };
-  const run = () => computeSlots({ page, hosts, from, to, now: from - DAY });
-  const coldStart = performance.now();
-  run();
-  const cold = performance.now() - coldStart;
-  for (let i = 0; i < 20; i++) run();
-  const times: number[] = [];
-  let count = 0;
-  for (let i = 0; i < 200; i++) {
-    const t = performance.now();
-    count = run().length;
-    times.push(performance.now() - t);
-  }
-  record(`slot computation (31 days, collective, 5 hosts × 300 bookings; ${count} slots)`, median(times), 'ms', undefined, '≤ 5 ms');
-  record('slot computation, first call in a fresh isolate (zone conversions not yet cached)', cold, 'ms');
-  rmSync(dir, { recursive: true, force: true });
-}
 
 /**
  * Each host's first bookings are due for a briefing at these offsets from T (a sweep each, so
@@ -164,6 +114,7 @@ function benchData(now: number): string {
     lines.push(`INSERT INTO booking_hosts (booking_id, user_id) VALUES ${values(bh)};`);
     lines.push(`INSERT INTO host_claims (booking_id, host_id, start_at, end_at) VALUES ${values(claims)};`);
   }
+  lines.push(edgeData(now));
   return lines.join('\n');
 }
 
@@ -187,6 +138,9 @@ async function serverBench() {
   run(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state]);
   execFileSync('node', ['scripts/seed.ts', '--persist-to', state], { stdio: ['ignore', 'ignore', 'inherit'], env });
   const T = Date.parse('2027-01-04T12:00:00Z');
+  // Edge figures' day (bench/edge.ts): 70 days on, 09:00–17:00 UTC is free on every bench host
+  // (their bookings sit at 22:00–07:30 UTC, one a day).
+  const edgeDay = Date.UTC(2027, 2, 15);
   const file = join(state, 'bench.sql');
   writeFileSync(file, benchData(T));
   const loadStart = performance.now();
@@ -227,6 +181,10 @@ async function serverBench() {
     });
     const { token } = (await login.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}`, ...nowHeader };
+    if (only && !only.has('server')) {
+      rows.push(...(await benchBookingsPage(BASE, auth, timeRequests)));
+      return;
+    }
 
     // Warm up every path once.
     await timeRequests(20, () => fetch(`${BASE}/healthz`));
@@ -303,7 +261,15 @@ async function serverBench() {
     const contestMs = performance.now() - t0;
     const won = answers.filter((s) => s === 201).length;
     const lost = answers.filter((s) => s === 409).length;
-    rows.push({ figure: `100 concurrent contenders, one slot: ${answers.length} answered, ${won}× 201, ${lost}× 409`, value: `${contestMs.toFixed(0)} ms total`, baseline: '', ratio: '', goal: 'exactly one 201' });
+    rows.push({
+      figure: `100 concurrent contenders, one slot: ${answers.length} answered, ${won}× 201, ${lost}× 409`,
+      value: `${contestMs.toFixed(0)} ms total`,
+      baseline: `${post.median.toFixed(2)} ms (one booking POST)`,
+      ratio: `${(contestMs / post.median).toFixed(2)}×`,
+      goal: '≤ 6× one booking POST, exactly one 201',
+    });
+    // Issue 17: round trips per endpoint, slots of a 3-host collective page (bench/edge.ts).
+    rows.push(...(await benchEdge(BASE, { now: new Date(T).toISOString(), individual: 'bench-11', day: edgeDay, trivial: trivial.median, time: timeRequests })));
 
     // Briefing sweep: 500 due among 100,000 bookings, one sweep per due hour.
     const sweeps: number[] = [];
@@ -320,6 +286,7 @@ async function serverBench() {
     }
     record(`briefing sweep, 100,000 bookings, ${briefed} due: find, claim, queue (excl. email I/O)`, median(sweeps), 'ms', trivial.median, '≤ 50 ms');
     record(`briefing delivery in the same run, ${delivered} composed from the CRM and kept in the local mailbox`, median(deliveries), 'ms', trivial.median);
+    rows.push(...(await benchWorkflows(BASE, auth, T, trivial.median)));
 
     // Page weight, gzipped: HTML + CSS + JS.
     const weigh = async (path: string, assets: string[], headers: Record<string, string> = {}) => {
@@ -363,12 +330,20 @@ async function serverBench() {
     rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
   } finally {
     if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  }
+  try {
+    // The same database on a server whose every D1 round trip waits 50 ms (bench/edge.ts).
+    await new Promise((r) => setTimeout(r, 2000));
+    rows.push(...(await benchDistance(state, PORT, { now: new Date(T).toISOString(), individual: 'bench-12', day: edgeDay, time: timeRequests })));
+  } finally {
     rmSync(state, { recursive: true, force: true });
   }
 }
 
-await slotBench();
-await serverBench();
+// BENCH_ONLY=slots,bookings runs a subset: slots (bench/slots.ts), bookings (the Bookings page figures), server (the rest).
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+if (!only || only.has('slots')) rows.push(...(await benchSlots()));
+if (!only || only.has('server') || only.has('bookings')) await serverBench();
 
 console.log(`\nBenchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
 const header = { figure: 'figure', value: 'median', baseline: 'trivial route', ratio: 'ratio', goal: 'goal' };

@@ -26,12 +26,18 @@ CREATE INDEX `workflows_page_trigger_idx` ON `workflows` (`page_id`,`trigger`);
 --> statement-breakpoint
 -- Messages a workflow causes are outbox rows (invariant 3) tied to their workflow and, for a
 -- group seat, to that attendee; 'cancelled' joins the statuses. One message per workflow,
--- booking and seat: a repeated or racing change cannot queue it twice.
+-- booking, seat and recipient: a repeated or racing change cannot queue it twice.
 ALTER TABLE `email_outbox` ADD `workflow_id` integer REFERENCES `workflows`(`id`);
 --> statement-breakpoint
 ALTER TABLE `email_outbox` ADD `attendee_id` text;
 --> statement-breakpoint
-CREATE UNIQUE INDEX `email_outbox_workflow_once_idx` ON `email_outbox` (`workflow_id`,`booking_id`,coalesce(`attendee_id`, '')) WHERE `workflow_id` IS NOT NULL;
+-- When a message is due (a timed workflow's reminder time; else when it was queued): the
+-- timeline shows it, while next_attempt_at moves on with retries.
+ALTER TABLE `email_outbox` ADD `due_at` integer;
+--> statement-breakpoint
+-- One row per recipient too: a collective booking's email_host message goes to every host. A
+-- cancelled message holds no place: a workflow turned off and on again schedules afresh.
+CREATE UNIQUE INDEX `email_outbox_workflow_once_idx` ON `email_outbox` (`workflow_id`,`booking_id`,coalesce(`attendee_id`, ''),`to_address`) WHERE `workflow_id` IS NOT NULL AND `status` <> 'cancelled';
 --> statement-breakpoint
 -- Every existing page gets the defaults new pages get: two active booker reminders and an
 -- inactive "We missed you" follow-up.

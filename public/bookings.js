@@ -30,6 +30,59 @@
     return (r.data && r.data.error && r.data.error.message) || 'Something went wrong. Try again.';
   };
   const itemOf = (el) => el.closest('.booking');
+
+  // The drawer's message timeline (SPEC 11): fetched once, the first time the drawer opens.
+  const KINDS = {
+    booking_confirmation: 'Confirmation',
+    booking_host_notification: 'Host notification',
+    host_rescheduled: 'New time proposed (to booker)',
+    booker_rescheduled: 'Rescheduled by booker (to host)',
+    cancellation_booker: 'Cancellation (to booker)',
+    cancellation_host: 'Cancellation (to host)',
+    briefing: 'Briefing',
+  };
+  const STATUSES = { pending: 'Pending', sent: 'Sent', failed: 'Failed', skipped: 'Skipped', cancelled: 'Cancelled' };
+  const when = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+  const at = (iso) => (iso ? when.format(new Date(iso)) : '');
+  const node = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
+  const messageItem = (m) => {
+    const li = node('li', `mt-item mt-${m.status}`);
+    li.dataset.messageId = m.id;
+    li.append(node('span', 'mt-dot'));
+    const body = node('div', 'mt-body');
+    const title = node('p', 'mt-title');
+    // A workflow's message goes by the workflow's name ("Reminder 1 hour before").
+    title.append(node('span', 'mt-kind', m.workflowName || KINDS[m.kind] || (m.workflowId ? 'Workflow message' : m.kind)), ' ');
+    title.append(node('span', `mt-badge mt-b-${m.status}`, STATUSES[m.status] || m.status));
+    body.append(title);
+    const time = m.status === 'sent' && m.sentAt ? `Sent ${at(m.sentAt)}` : m.status === 'pending' ? `Due ${at(m.dueAt)}` : `Was due ${at(m.dueAt)}`;
+    const attempts = m.attempts > 0 ? ` · ${m.attempts} attempt${m.attempts === 1 ? '' : 's'}` : '';
+    body.append(node('p', 'mt-meta', `To ${m.recipient} · ${time}${attempts}`));
+    // Skipped and cancelled rows carry their reason ("Not sent: …"); the others their last error.
+    if (m.lastError) body.append(node('p', 'mt-error', m.status === 'skipped' || m.status === 'cancelled' ? m.lastError : `Last error: ${m.lastError}`));
+    li.append(body);
+    return li;
+  };
+  const loadMessages = async (drawer) => {
+    const box = drawer.querySelector('[data-messages]');
+    if (!box || box.dataset.loaded === 'true' || box.dataset.loaded === 'loading') return;
+    box.dataset.loaded = 'loading';
+    const state = box.querySelector('[data-messages-state]');
+    const list = box.querySelector('[data-messages-list]');
+    state.textContent = 'Loading messages…';
+    const id = itemOf(box).dataset.id;
+    const messages = await fetch(`/api/bookings/${id}/messages`, { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    if (!messages) {
+      box.dataset.loaded = '';
+      state.textContent = 'Couldn\u2019t load the messages. Close and open the booking to try again.';
+      return;
+    }
+    const rows = messages.messages; // soonest due first
+    list.replaceChildren(...rows.map(messageItem));
+    list.hidden = rows.length === 0;
+    state.textContent = rows.length === 0 ? 'No messages yet. Confirmations, reminders and follow-ups for this booking appear here.' : '';
+    box.dataset.loaded = 'true';
+  };
   const drawerOf = (el) => itemOf(el).querySelector('.drawer');
 
   document.addEventListener('click', async (event) => {
@@ -40,6 +93,7 @@
       const open = toggle.getAttribute('aria-expanded') === 'true';
       toggle.setAttribute('aria-expanded', String(!open));
       drawerOf(toggle).hidden = open;
+      if (!open) loadMessages(drawerOf(toggle));
       return;
     }
     const opener = target.closest('.drawer [data-open]');

@@ -29,8 +29,10 @@ import { workflowRoutes } from './routes/workflows';
 import { webhookRoutes } from './routes/webhooks';
 import { bookerPageRoutes } from './routes/booker-pages';
 import { devMailboxRoutes } from './routes/dev-mailbox';
+import { devHostScheduleRoutes } from './routes/dev-host-schedule';
 import { NotFoundPage } from './ui/not-found';
 import { loadAssetVersions } from './ui/assets';
+import { meterRoundTrips } from './http/round-trips';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -45,6 +47,7 @@ const isApi = (path: string) => path.startsWith('/api/');
 
 export const app = new Hono<AppEnv>();
 
+app.use('*', meterRoundTrips);
 // Outside securityHeaders: it widens the finished CSP of booking pages for Turnstile, if configured
 // (the page reads the config through context storage).
 app.use('/b/:slug', contextStorage(), turnstileCsp);
@@ -97,6 +100,7 @@ app.route('/api', webhookRoutes);
 app.route('/', htmlRoutes);
 app.route('/', bookerPageRoutes);
 app.route('/', devMailboxRoutes);
+app.route('/', devHostScheduleRoutes);
 app.route('/', appBookingRoutes);
 app.route('/', appPageRoutes);
 app.route('/', appAvailabilityRoutes);

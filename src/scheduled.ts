@@ -8,6 +8,8 @@ import type { Bindings } from './env';
 import { sweepBriefings } from './briefing/sweep';
 import { sweepOutbox } from './email/delivery';
 import { pruneExpiredSessions } from './http/session';
+import { pruneWebhookLog, sweepWebhooks } from './webhooks/delivery';
+import { LOG_RETENTION_MS } from './webhooks/vocab';
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
@@ -24,8 +26,12 @@ export async function runScheduledSweeps(env: Bindings, now: Date) {
     }
   }
   const briefing = await step('briefings', () => sweepBriefings(env, now.getTime()), 0);
-  const outbox = await step('outbox', () => sweepOutbox(env, now.getTime()), 0);
+  const outboxTimings = { findMs: 0, composeMs: 0, claimMs: 0 };
+  const outbox = await step('outbox', () => sweepOutbox(env, now.getTime(), outboxTimings), 0);
   const sessions = await step('sessions', () => pruneExpiredSessions(env), 0);
+  // Webhook retries and due timed deliveries, then the 30-day prune of their log.
+  const webhooks = await step('webhooks', () => sweepWebhooks(env, now.getTime()), 0);
+  const webhookLog = await step('webhookLog', () => pruneWebhookLog(env, now.getTime(), LOG_RETENTION_MS), 0);
   // One structured line per run: what the sweep did and how long each part took.
   const stats = {
     event: 'scheduled_sweep',
@@ -33,7 +39,14 @@ export async function runScheduledSweeps(env: Bindings, now: Date) {
     briefingMs: round(briefing.ms),
     outboxAttempted: outbox.value,
     outboxMs: round(outbox.ms),
+    // of which: reading the due rows, composing the queued ones (briefings, workflow messages), claiming them
+    outboxFindMs: round(outboxTimings.findMs),
+    outboxComposeMs: round(outboxTimings.composeMs),
+    outboxClaimMs: round(outboxTimings.claimMs),
     sessionsPruned: sessions.value,
+    webhooksAttempted: webhooks.value,
+    webhooksMs: round(webhooks.ms),
+    webhookLogPruned: webhookLog.value,
     failed,
   };
   console.log(JSON.stringify(stats));

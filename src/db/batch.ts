@@ -20,3 +20,13 @@ export function chunked<T>(items: T[], size = 90): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Raw SQL with bound values as an item of a drizzle D1 batch. drizzle-orm 0.45's D1 batch binds
+ * a statement's values on its prepared `stmt`, which a raw `db.run(sql)` lacks (it would crash on
+ * the first value): give it one, prepared from the same text.
+ */
+export function rawBatchItem<R>(db: { $client: D1Database; run(query: SQL): R }, query: SQL): R {
+  const item = db.run(query);
+  return Object.assign(item as object, { stmt: db.$client.prepare(dialect.sqlToQuery(query).sql) }) as R;
+}

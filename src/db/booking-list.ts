@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
-import { attendeesQuery, bookingPageFields, byBooking, forViewer, hostFields, personLinkFields, personOwner, type ViewedBooking } from './bookings';
+import { bookingPageFields, forViewer, hostFields, personLinkFields, personOwner, type AttendeeRow, type ViewedBooking } from './bookings';
 import { bookingDayCounts, bookingHosts, bookings, persons, schedulingPages, users } from './schema';
 import { bookingScopeCondition, personScopeCondition } from './scope';
 import { TABS, TAB_RULES, encodeCursor, type AttendanceFilter, type Cursor, type Tab } from '../domain/tabs';
@@ -128,11 +128,26 @@ function fromTab(db: Db, f: TabFilter, select: Record<string, unknown>) {
     .innerJoin(bookings, and(eq(bookings.id, tabHost.bookingId), eq(tabHost.userId, f.driver)));
 }
 
-/** The rows of one page of a tab (one more than the limit, to know whether another follows). */
+/**
+ * Each row's hosts and current attendees as JSON, probed per row on booking_hosts' primary key and
+ * booking_attendees_booking_idx: the page comes in one statement, instead of two more that each
+ * walk the tab again for the page's ids.
+ */
+const rowExtras = {
+  hostsJson: sql<string>`(SELECT json_group_array(json_array(rh.user_id, ru.team_id, ru.name))
+    FROM booking_hosts rh JOIN users ru ON ru.id = rh.user_id WHERE rh.booking_id = "bookings"."id")`.as('hosts_json'),
+  attendeesJson: sql<string>`(SELECT json_group_array(json_object('id', ra.id, 'name', ra.name, 'email', ra.email, 'phone', ra.phone,
+      'timezone', ra.timezone, 'notes', ra.notes, 'answers', json(ra.answers), 'attendance', ra.attendance, 'personId', ra.person_id,
+      'personName', rp.name, 'personEmail', rp.email, 'ownerId', rp.owner_id, 'ownerTeamId', ro.team_id, 'createdAt', ra.created_at, 'seq', ra.rowid))
+    FROM booking_attendees ra LEFT JOIN persons rp ON rp.id = ra.person_id LEFT JOIN users ro ON ro.id = rp.owner_id
+    WHERE ra.booking_id = "bookings"."id" AND ra.status = 'confirmed')`.as('attendees_json'),
+};
+
+/** The rows of one page of a tab (one more than the limit, to know whether another follows), with their hosts and attendees. */
 export const tabRowsQuery = (db: Db, user: SessionUser, q: ListQuery) => rowsOf(db, tabFilter(user, q), q.limit);
 
 function rowsOf(db: Db, f: TabFilter, limit: number) {
-  return (fromTab(db, f, { booking: bookings, page: bookingPageFields, ...personLinkFields }) as any)
+  return (fromTab(db, f, { booking: bookings, page: bookingPageFields, ...personLinkFields, ...rowExtras }) as any)
     .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
     .leftJoin(persons, eq(persons.id, bookings.personId))
     .leftJoin(personOwner, eq(personOwner.id, persons.ownerId))
@@ -142,7 +157,18 @@ function rowsOf(db: Db, f: TabFilter, limit: number) {
 }
 // The row type of rowsOf (the dynamic FROM hides it from drizzle's inference).
 const rowsShape = (db: Db) =>
-  db.select({ booking: bookings, page: bookingPageFields, ...personLinkFields }).from(bookings).innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId)).limit(1);
+  db
+    .select({ booking: bookings, page: bookingPageFields, ...personLinkFields, ...rowExtras })
+    .from(bookings)
+    .innerJoin(schedulingPages, eq(schedulingPages.id, bookings.pageId))
+    .limit(1);
+
+type AttendeeJson = AttendeeRow & { createdAt: number; seq: number };
+/** A row's attendees by join time (rowid, the insertion order, breaks ties), as attendeesQuery orders them. */
+const attendeesOfRow = (bookingId: string, json: string): AttendeeRow[] =>
+  (JSON.parse(json) as AttendeeJson[])
+    .sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq)
+    .map(({ createdAt: _, seq: __, ...a }) => ({ ...a, bookingId }));
 
 const DAY_MS = 86_400_000;
 
@@ -195,7 +221,7 @@ export async function searchCandidates(db: Db, term: string): Promise<string[] |
 /**
  * One page of a tab with everything its rows show (hosts with their names, a group's attendees,
  * the CRM as the user may see it) and, when asked, every tab's count under the same filters:
- * one D1 round trip (two for a search, whose candidates come first).
+ * one D1 round trip (two for a search, whose candidates come first), one statement for the rows.
  */
 export async function listBookings(
   db: Db,
@@ -206,29 +232,12 @@ export async function listBookings(
   // The caller may bring the candidates (an export reads them once for all its pages).
   const q = query.q && !('candidateIds' in query) ? { ...query, candidateIds: await searchCandidates(db, query.q) } : query;
   const filter = tabFilter(user, q);
-  // The same page of ids as a subquery, so the hosts and attendees come in the same batch.
-  const pageIds = (fromTab(db, filter, { id: bookings.id }) as any)
-    .leftJoin(persons, eq(persons.id, bookings.personId))
-    .where(filter.where)
-    .orderBy(...filter.order)
-    .limit(q.limit + 1) as ReturnType<typeof idsShape>;
   const counts = options.counts ? TABS.map((tab) => tabCountQuery(db, user, { ...q, tab })) : [];
-  const [rows, hosts, attendees, ...countRows] = await db.batch([
-    rowsOf(db, filter, q.limit),
-    db
-      .select({ bookingId: bookingHosts.bookingId, userId: bookingHosts.userId, teamId: users.teamId, name: users.name })
-      .from(bookingHosts)
-      .innerJoin(users, eq(users.id, bookingHosts.userId))
-      .where(inArray(bookingHosts.bookingId, pageIds)),
-    attendeesQuery(db, pageIds),
-    ...counts,
-  ]);
-  const hostsOf = byBooking(hosts);
-  const attendeesOf = byBooking(attendees);
+  const [rows, ...countRows] = await db.batch([rowsOf(db, filter, q.limit), ...counts]);
   const page = rows.slice(0, q.limit).map((r): ListedBooking => {
-    const own = hostsOf.get(r.booking.id) ?? [];
-    const viewed = forViewer(user, { booking: r.booking, page: r.page, ...hostFields(own) }, r, attendeesOf.get(r.booking.id) ?? []);
-    return { ...viewed, hosts: [...own].sort((a, b) => a.userId - b.userId).map((h) => ({ id: h.userId, name: h.name })) };
+    const own = (JSON.parse(r.hostsJson) as [number, number | null, string][]).map(([userId, teamId, name]) => ({ userId, teamId, name }));
+    const viewed = forViewer(user, { booking: r.booking, page: r.page, ...hostFields(own) }, r, attendeesOfRow(r.booking.id, r.attendeesJson));
+    return { ...viewed, hosts: own.sort((a, b) => a.userId - b.userId).map((h) => ({ id: h.userId, name: h.name })) };
   });
   const last = rows.length > q.limit ? rows[q.limit - 1].booking : null;
   return {
@@ -237,4 +246,3 @@ export async function listBookings(
     ...(options.counts ? { counts: Object.fromEntries(TABS.map((tab, i) => [tab, (countRows[i] as { n: number }[])[0]?.n ?? 0])) as TabCounts } : {}),
   };
 }
-const idsShape = (db: Db) => db.select({ id: bookings.id }).from(bookings).limit(1);

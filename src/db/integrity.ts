@@ -2,6 +2,13 @@
  * The invariants of SPEC section 5 as SQL over D1, independent of the mechanisms that keep
  * them (claims, triggers, locks): every count must be zero.
  */
+import { sql } from 'drizzle-orm';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
+import { ownerMaySee } from '../webhooks/conditions';
+
+/** A personal endpoint's scope rule, the same SQL the deliveries are written with (no parameters). */
+const OWNER_MAY_SEE = new SQLiteAsyncDialect().sqlToQuery(ownerMaySee(sql`e.owner_id`, sql`b.id`)).sql;
+
 export const INTEGRITY_CHECKS = {
   // Invariant 1: no two confirmed bookings of one host overlap.
   overlappingBookings: `SELECT COUNT(*) AS n FROM bookings a
@@ -46,6 +53,25 @@ export const INTEGRITY_CHECKS = {
         SELECT status, day, n FROM booking_day_counts
         UNION ALL SELECT status, start_at / 86400000, -1 FROM bookings
       ) GROUP BY status, day HAVING SUM(n) <> 0)`,
+  // Workflows (SPEC 11): no message waits on a booking (or seat) that is no longer confirmed,
+  // except the one about the cancellation itself; none was sent before it was due.
+  workflowPendingOnUnconfirmed: `SELECT COUNT(*) AS n FROM email_outbox o JOIN workflows w ON w.id = o.workflow_id JOIN bookings b ON b.id = o.booking_id
+    WHERE o.status = 'pending' AND w."trigger" <> 'booking_cancelled' AND (b.status <> 'confirmed'
+      OR (o.attendee_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM booking_attendees a WHERE a.id = o.attendee_id AND a.booking_id = b.id AND a.status = 'confirmed')))`,
+  workflowSentBeforeDue: `SELECT COUNT(*) AS n FROM email_outbox WHERE workflow_id IS NOT NULL AND status = 'sent' AND sent_at < due_at`,
+  // Webhooks (SPEC 12): a booking row is created once (a group seat joins once), so its
+  // booking.created delivery exists at most once per endpoint and seat.
+  webhookDeliveriesDuplicated: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM webhook_deliveries WHERE event_type = 'booking.created'
+      GROUP BY endpoint_id, booking_id, coalesce(extra ->> 'attendeeId', '') HAVING COUNT(*) > 1)`,
+  // Every booking row made since an endpoint last changed (it was born by booking.created or
+  // booking.rescheduled) has its delivery there, when the endpoint takes both and may see it.
+  webhookDeliveriesMissing: `SELECT COUNT(*) AS n FROM webhook_endpoints e JOIN bookings b ON b.created_at >= e.updated_at AND b.id NOT LIKE 'seed-%'
+    WHERE e.deleted_at IS NULL AND e.active = 1
+      AND EXISTS (SELECT 1 FROM json_each(e.events) WHERE value = 'booking.created')
+      AND EXISTS (SELECT 1 FROM json_each(e.events) WHERE value = 'booking.rescheduled')
+      AND (e.owner_id IS NULL OR ${OWNER_MAY_SEE})
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.booking_id = b.id
+        AND d.event_type IN ('booking.created', 'booking.rescheduled'))`,
 } as const;
 
 export type IntegrityReport = Record<keyof typeof INTEGRITY_CHECKS, number>;

@@ -5,7 +5,11 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Locale } from '../domain/locales';
+import { SCOPES, type Scope } from '../domain/permissions';
+import type { Question } from '../domain/questions';
+import { BOOKING_STATUSES, type BookingStatus } from '../domain/booking-status';
 import { MESSAGE_STATUSES, WORKFLOW_ACTIONS, WORKFLOW_TRIGGERS } from '../domain/workflows';
+import { DELIVERY_STATUSES } from '../webhooks/vocab';
 import {
   check,
   index,
@@ -17,8 +21,8 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 
-export const SCOPES = ['own', 'team', 'all'] as const;
-export type Scope = (typeof SCOPES)[number];
+// The vocabularies live in domain/ (which imports nothing from db/); the schema stores them.
+export { BOOKING_STATUSES, SCOPES, type BookingStatus, type Question, type Scope };
 
 export const teams = sqliteTable('teams', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -126,14 +130,6 @@ export const availabilityOverrides = sqliteTable(
 
 export const LOCATION_TYPES = ['google_meet', 'zoom', 'phone', 'in_person', 'custom'] as const;
 export const STRATEGIES = ['individual', 'round_robin', 'collective', 'group'] as const;
-
-export type Question = {
-  id: string;
-  label: string;
-  type: 'text' | 'textarea' | 'select' | 'checkbox';
-  required: boolean;
-  options?: string[];
-};
 
 export const schedulingPages = sqliteTable(
   'scheduling_pages',
@@ -274,9 +270,6 @@ export const bookingSeries = sqliteTable('booking_series', {
   icsUid: text('ics_uid').notNull(),
   createdAt: integer('created_at').notNull(),
 });
-
-export const BOOKING_STATUSES = ['confirmed', 'cancelled', 'rescheduled'] as const;
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 export const bookings = sqliteTable(
   'bookings',
@@ -477,16 +470,18 @@ export const outbox = sqliteTable(
     // a workflow's message (migration 0015), for a group seat that attendee's
     workflowId: integer('workflow_id').references(() => workflows.id),
     attendeeId: text('attendee_id'),
+    // when it is due (a reminder's time; null: when queued), while next_attempt_at follows retries
+    dueAt: integer('due_at'),
   },
   (t) => [
     // retry sweep: pending rows that are due
     index('email_outbox_due_idx').on(t.status, t.nextAttemptAt),
     // delivery audit of a booking
     index('email_outbox_booking_idx').on(t.bookingId),
-    // one message per workflow, booking and seat
+    // one message per workflow, booking, seat and recipient
     uniqueIndex('email_outbox_workflow_once_idx')
-      .on(t.workflowId, t.bookingId, sql`coalesce(${t.attendeeId}, '')`)
-      .where(sql`${t.workflowId} IS NOT NULL`),
+      .on(t.workflowId, t.bookingId, sql`coalesce(${t.attendeeId}, '')`, t.toAddress)
+      .where(sql`${t.workflowId} IS NOT NULL AND ${t.status} <> 'cancelled'`),
   ],
 );
 
@@ -513,6 +508,84 @@ export const workflows = sqliteTable(
   },
   // a page's workflows for one trigger
   (t) => [index('workflows_page_trigger_idx').on(t.pageId, t.trigger)],
+);
+
+/**
+ * Outgoing webhooks (SPEC 12, migration 0016). ownerId null: an organization endpoint; else a
+ * personal one (bookings in the owner's view scope). The secret signs, so it is kept readable.
+ */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    url: text('url').notNull(),
+    events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+    ownerId: integer('owner_id').references(() => users.id),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    // 'gone': the receiver answered 410, which disables the endpoint
+    disabledReason: text('disabled_reason'),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: integer('previous_secret_expires_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    deletedAt: integer('deleted_at'),
+  },
+  // a booking change's matching endpoints and a user's own list
+  (t) => [index('webhook_endpoints_live_idx').on(t.ownerId).where(sql`${t.deletedAt} IS NULL`)],
+);
+
+/** One message to one endpoint; id is its `webhook-id`. payload is composed at the first attempt and kept. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    eventId: text('event_id'),
+    eventType: text('event_type').notNull(),
+    bookingId: text('booking_id').references(() => bookings.id),
+    workflowId: integer('workflow_id').references(() => workflows.id),
+    timed: integer('timed', { mode: 'boolean' }).notNull().default(false),
+    extra: text('extra', { mode: 'json' }).$type<Record<string, unknown>>(),
+    payload: text('payload'),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    dueAt: integer('due_at').notNull(),
+    nextAttemptAt: integer('next_attempt_at'),
+    reason: text('reason'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    // the sweep: pending deliveries that are due
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    // an endpoint's log, newest first (keyset)
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt, t.id),
+    // a booking's deliveries (send after its change; cancel or move timed ones)
+    index('webhook_deliveries_booking_idx').on(t.bookingId),
+    // the 30-day prune
+    index('webhook_deliveries_created_idx').on(t.createdAt),
+    uniqueIndex('webhook_deliveries_once_idx')
+      .on(t.eventId, t.endpointId, sql`coalesce(${t.workflowId}, 0)`)
+      .where(sql`${t.eventId} IS NOT NULL`),
+    uniqueIndex('webhook_deliveries_timed_once_idx').on(t.workflowId, t.bookingId).where(sql`${t.timed} = 1`),
+  ],
+);
+
+/** Every attempt to send a delivery: HTTP status (null: none came), duration, ≤ 1 KB of the answer or the error. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: text('delivery_id').notNull(),
+    at: integer('at').notNull(),
+    status: integer('status'),
+    durationMs: integer('duration_ms').notNull(),
+    response: text('response'),
+  },
+  (t) => [index('webhook_attempts_delivery_idx').on(t.deliveryId, t.at), index('webhook_attempts_at_idx').on(t.at)],
 );
 
 /** Abuse controls (migration 0008, services/abuse-*.ts): the blocklist, its refusals, sign-in failures. */
@@ -551,3 +624,5 @@ export type SchedulingPage = typeof schedulingPages.$inferSelect;
 export type Booking = typeof bookings.$inferSelect;
 export type Person = typeof persons.$inferSelect;
 export type Workflow = typeof workflows.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -1,5 +1,8 @@
-import type { Scope } from '../db/schema';
 import type { Locale } from './locales';
+
+/** How far a permission reaches: the user's own bookings, their team's, or everyone's. */
+export const SCOPES = ['own', 'team', 'all'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 export type Permission = 'view' | 'edit' | 'delete';
 export type Permissions = Record<Permission, Scope | null>;

@@ -1,6 +1,14 @@
-import type { Question } from '../db/schema';
 import type { Issue } from '../http/errors';
 import { normalizeNewlines, textProblem } from './text';
+
+/** A custom question of a scheduling page (stored as JSON on the page). */
+export type Question = {
+  id: string;
+  label: string;
+  type: 'text' | 'textarea' | 'select' | 'checkbox';
+  required: boolean;
+  options?: string[];
+};
 
 export type Answers = Record<string, string | boolean>;
 

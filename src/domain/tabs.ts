@@ -1,5 +1,5 @@
 /** The Bookings page tabs: which rows each holds and in what order. */
-import type { BookingStatus } from '../db/schema';
+import type { BookingStatus } from './booking-status';
 import { addDays, localDateKey, localDateOf, wallBoundaryToUtc, type LocalDate } from './time';
 
 export const TABS = ['upcoming', 'past', 'cancelled', 'rescheduled'] as const;

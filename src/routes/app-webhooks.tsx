@@ -1,5 +1,112 @@
 import { Hono } from 'hono';
+import { inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { AppEnv } from '../env';
+import type { SessionUser } from '../domain/permissions';
+import { formatInZone } from '../domain/format';
+import { getDb } from '../db/client';
+import { users } from '../db/schema';
+import { requirePageUser } from '../http/page-auth';
+import { listDeliveries, listWebhooks, type DeliveryJson, type WebhookJson } from '../services/webhooks';
+import { WEBHOOK_EVENTS } from '../webhooks/vocab';
+import { NotFoundPage } from '../ui/not-found';
+import { WebhooksPage } from '../ui/webhooks-page';
+import { WebhookLogPage, type DeliveryView } from '../ui/webhooks-log';
+import type { EndpointStatus, EndpointView } from '../ui/webhooks-endpoint';
 
-/** /app/webhooks: endpoints, their secrets and delivery logs (SPEC 12). */
-export const appWebhookRoutes = new Hono<AppEnv>();
+const LOG_PAGE_SIZE = 20;
+const NOTICES: Record<string, string> = { deleted: 'Endpoint deleted. It receives no more events.' };
+const cursorParam = z.string().min(1).max(200).optional().catch(undefined);
+
+// Delivery times need seconds: two attempts a few seconds apart must read differently.
+const stampFormats = new Map<string, Intl.DateTimeFormat>();
+function stamp(isoTime: string | null | undefined, zone: string): string | null {
+  if (!isoTime) return null;
+  const ms = Date.parse(isoTime);
+  if (Number.isNaN(ms)) return null;
+  let f = stampFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', timeZone: zone });
+    stampFormats.set(zone, f);
+  }
+  return f.format(ms);
+}
+
+// disabledReason is set when a 410 from the receiver turned the endpoint off; resuming clears it.
+const endpointStatus = (w: WebhookJson): EndpointStatus => (w.active ? 'active' : w.disabledReason ? 'disabled' : 'paused');
+
+async function endpointViews(env: AppEnv['Bindings'], user: SessionUser, list: WebhookJson[]): Promise<EndpointView[]> {
+  const ownerIds = [...new Set(list.map((w) => w.ownerId).filter((id): id is number => id !== null && id !== user.id))];
+  const names = new Map<number, string>([[user.id, user.name]]);
+  if (ownerIds.length > 0) {
+    const rows = await getDb(env.DB).select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ownerIds));
+    for (const r of rows) names.set(r.id, r.name);
+  }
+  return list.map((w) => ({
+    id: String(w.id),
+    url: w.url,
+    events: [...w.events],
+    ownerId: w.ownerId,
+    ownerName: w.ownerId === null ? null : (names.get(w.ownerId) ?? null),
+    status: endpointStatus(w),
+    createdLabel: formatInZone(Date.parse(w.createdAt), user.timezone, 'date'),
+  }));
+}
+
+function deliveryView(d: DeliveryJson, zone: string): DeliveryView {
+  const last = d.attempts[d.attempts.length - 1];
+  return {
+    id: String(d.id),
+    eventType: d.eventType,
+    status: d.status === 'pending' && d.attempts.length > 0 ? 'retrying' : d.status,
+    reason: d.reason,
+    createdLabel: stamp(d.createdAt, zone),
+    attempts: d.attempts.map((a) => ({ atLabel: stamp(a.at, zone) ?? a.at, status: a.status, durationMs: a.durationMs })),
+    nextAttemptLabel: stamp(d.nextAttemptAt, zone),
+    response: last?.response ?? null,
+  };
+}
+
+const zoneLabel = (zone: string, now: Date) => `${zone.replace(/_/g, ' ')} (${formatInZone(now.getTime(), zone, 'zone')})`;
+
+/** /app/webhooks: endpoints, their secrets and delivery logs (SPEC 12). Mutations go through the JSON API. */
+export const appWebhookRoutes = new Hono<AppEnv>()
+  .get('/app/webhooks', requirePageUser, async (c) => {
+    const user = c.get('user');
+    const list = await listWebhooks(c.env, user);
+    return c.html(
+      <WebhooksPage
+        user={user}
+        endpoints={await endpointViews(c.env, user, list)}
+        events={[...WEBHOOK_EVENTS]}
+        notice={NOTICES[c.req.query('notice') ?? '']}
+      />,
+    );
+  })
+  .get('/app/webhooks/:id', requirePageUser, async (c) => {
+    const user = c.get('user');
+    const id = c.req.param('id');
+    // Scope comes from the listing: an endpoint the caller may not see is a 404 like any unknown id.
+    const found = (await listWebhooks(c.env, user)).find((w) => String(w.id) === id);
+    if (!found) return c.html(<NotFoundPage />, 404);
+    const cursor = cursorParam.parse(c.req.query('cursor'));
+    let result = await listDeliveries(c.env, user, found.id, { limit: LOG_PAGE_SIZE, cursor });
+    let paged = !!cursor;
+    // A cursor that no longer parses (edited by hand, or from an old link) shows the newest page.
+    if (!result.ok && cursor) {
+      result = await listDeliveries(c.env, user, found.id, { limit: LOG_PAGE_SIZE });
+      paged = false;
+    }
+    if (!result.ok) return c.html(<NotFoundPage />, 404);
+    const [endpoint] = await endpointViews(c.env, user, [found]);
+    return c.html(
+      <WebhookLogPage
+        user={user}
+        endpoint={endpoint}
+        deliveries={result.deliveries.map((d) => deliveryView(d, user.timezone))}
+        nextCursor={result.nextCursor ?? null}
+        paged={paged}
+        zoneLabel={zoneLabel(user.timezone, c.get('now'))}
+      />,
+    );
+  });

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { inArray } from 'drizzle-orm';
 import type { AppEnv } from '../env';
 import { getDb } from '../db/client';
+import { readDb, readSessionBookmark } from '../http/d1-session';
 import { users } from '../db/schema';
 import { loadPageBySlug, renamedSlug } from '../db/pages';
 import { tabOf } from '../domain/tabs';
@@ -37,8 +38,10 @@ const askedLang = (c: Context<AppEnv>) => supportedLocale(c.req.query('lang'));
 
 /** The booker's pages: `/b/:slug` and `/b/:slug/manage/:token` (SPEC 4, 10). */
 export const bookerPageRoutes = new Hono<AppEnv>()
+  .use('/b/*', readSessionBookmark)
   .get('/b/:slug', async (c) => {
-    const db = getDb(c.env.DB);
+    // Through a read replica, anchored at the booker's bookmark (http/d1-session.ts).
+    const db = readDb(c);
     const page = await loadPageBySlug(db, c.req.param('slug'));
     const moved = page ? undefined : await renamedSlug(db, c.req.param('slug'));
     if (moved) return movedTo(c, `/b/${moved}`);
@@ -70,7 +73,7 @@ export const bookerPageRoutes = new Hono<AppEnv>()
       return movedTo(c, `/b/${slug}/manage/${token}`);
     }
     if (!managed || slug !== c.req.param('slug')) return c.html(<NotFoundPage locale={locale} />, 404);
-    const db = getDb(c.env.DB);
+    const db = readDb(c);
     const b = manageJson(managed);
     const now = c.get('now').getTime();
     const canChange = b.status === 'confirmed' && tabOf(managed.record.booking, now) === 'upcoming';

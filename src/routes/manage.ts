@@ -2,7 +2,9 @@ import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { getDb } from '../db/client';
+import { addRoundTrips, getDb } from '../db/client';
+import { carryBookmark, readDb } from '../http/d1-session';
+import type { ReservationResult } from '../services/reservations';
 import { bookingAttendees, users } from '../db/schema';
 import { buildInvite } from '../email/ics';
 import { loadBookingRecord, type BookingRecord } from '../db/bookings';
@@ -28,7 +30,8 @@ export type ManagedBooking = { record: BookingRecord; attendee: typeof bookingAt
  */
 export async function resolveManageToken(c: Context<AppEnv>, token: string): Promise<ManagedBooking> {
   if (!MANAGE_TOKEN_PATTERN.test(token)) throw notFound('Booking not found');
-  const db = getDb(c.env.DB);
+  // A read replica will do, anchored at the booker's bookmark (a change re-reads at the primary).
+  const db = readDb(c);
   const found = await findByTokenHash(db, await hashToken(token));
   const record = found ? await loadBookingRecord(db, found.bookingId) : undefined;
   if (!found || !record) throw notFound('Booking not found');
@@ -39,8 +42,13 @@ export async function resolveManageToken(c: Context<AppEnv>, token: string): Pro
 export const manageJson = ({ record, attendee }: ManagedBooking) => publicBookingJson({ booking: record.booking, page: record.page, seat: attendee });
 
 /** After a change, the caller's booking (or seat) as it is now. */
-async function answerAfter(c: Context<AppEnv>, bookingId: string, attendee: ManagedBooking['attendee']) {
-  const booking = await loadPublicBooking(getDb(c.env.DB), { bookingId, attendeeId: attendee?.id });
+async function answerAfter(c: Context<AppEnv>, result: Extract<ReservationResult, { ok: true }>, attendee: ManagedBooking['attendee']) {
+  // The change's bookmark first: this read (and the booker's next ones) then see the change.
+  carryBookmark(c, result.bookmark);
+  const booking = await loadPublicBooking(result.bookmark ? getDb(c.env.DB.withSession(result.bookmark)) : readDb(c), {
+    bookingId: result.bookingId,
+    attendeeId: attendee?.id,
+  });
   if (!booking) throw notFound('Booking not found');
   return c.json({ booking });
 }
@@ -89,10 +97,11 @@ export const manageRoutes = new Hono<AppEnv>()
     const result = managed.attendee
       ? await changeGroupSeat(c.env, managed.record.booking.id, { kind: 'leave_seat', attendeeId: managed.attendee.id, reason, now })
       : await changeBooking(c.env, { kind: 'cancel', bookingId: managed.record.booking.id, by: 'booker', reason, now });
+    addRoundTrips(c.env.DB, result.roundTrips ?? 0);
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
     // The seat from the token, not the result: the last seat leaving cancels the whole occurrence.
-    return answerAfter(c, result.bookingId, managed.attendee);
+    return answerAfter(c, result, managed.attendee);
   })
   .post('/:token/reschedule', validate('param', tokenParam), validate('json', rescheduleBody), async (c) => {
     const managed = await resolveManageToken(c, c.req.valid('param').token);
@@ -103,7 +112,8 @@ export const manageRoutes = new Hono<AppEnv>()
     const result = managed.attendee
       ? await changeGroupSeat(c.env, managed.record.booking.id, { kind: 'move_seat', attendeeId: managed.attendee.id, start, now })
       : await changeBooking(c.env, { kind: 'reschedule', bookingId: managed.record.booking.id, start, by: 'booker', message: null, now });
+    addRoundTrips(c.env.DB, result.roundTrips ?? 0);
     if (!result.ok) throw reservationError(result);
     afterCommit(c, result);
-    return answerAfter(c, result.bookingId, managed.attendee);
+    return answerAfter(c, result, managed.attendee);
   });

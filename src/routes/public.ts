@@ -1,8 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { getDb } from '../db/client';
-import { loadPageBySlug, publicPageJson } from '../db/pages';
+import { addRoundTrips, getDb, settleRoundTrips, type Db } from '../db/client';
+import { bufferedInterval } from '../domain/slots';
+import { carryBookmark, readDb, readSessionBookmark } from '../http/d1-session';
+import { loadPageBySlug, publicPageJson, type PageWithHosts } from '../db/pages';
 import { validateAnswers } from '../domain/questions';
 import { hashToken, newManageToken } from '../domain/tokens';
 import { ApiError, notFound, validationFailed } from '../http/errors';
@@ -60,59 +62,105 @@ export function reservationError(result: Exclude<ReservationResult, { ok: true }
   return new ApiError(result.code, result.message);
 }
 
-async function activePage(c: Context<AppEnv>, slug: string) {
-  const page = await loadPageBySlug(getDb(c.env.DB), slug);
-  if (!page || !page.active) throw notFound('This scheduling page does not exist');
+/**
+ * Pages this isolate read lately, by slug. A booking POST starts from this copy instead of
+ * reading the page again: the host's object re-reads the page in its own read batch and answers
+ * pageChanged when the copy is out of date, and the POST then reads it and tries again.
+ */
+const recentPages = new Map<string, { page: PageWithHosts; at: number }>();
+const RECENT_MS = 30_000;
+
+async function activePage(db: Db, slug: string) {
+  const page = await loadPageBySlug(db, slug);
+  if (!page || !page.active) {
+    recentPages.delete(slug);
+    throw notFound('This scheduling page does not exist');
+  }
+  if (recentPages.size > 500) recentPages.clear();
+  recentPages.set(slug, { page, at: Date.now() });
   return page;
 }
 
+const recent = (slug: string) => {
+  const kept = recentPages.get(slug);
+  return kept && Date.now() - kept.at < RECENT_MS ? kept.page : undefined;
+};
+
+/** One attempt at the booking under its hosts' locks, with the page as this request knows it. */
+async function reserve(c: Context<AppEnv>, page: PageWithHosts, body: z.infer<typeof bookingRequest>, token: string, tokenHash: string) {
+  const answers = body.answers ?? {};
+  const issues = validateAnswers(page.questions, answers);
+  if (issues.length) throw validationFailed(issues, 'Some answers need attention');
+  const hostIds = page.hosts.map((h) => h.userId);
+  // Round robin locks every host so the rotation cursor moves one booking at a time.
+  const lockIds = page.strategy === 'individual' || page.strategy === 'group' ? hostIds.slice(0, 1) : hostIds;
+  // The hosts' objects refuse a start whose time they know is taken without asking D1. Not on
+  // a group page: there a seat joins an occurrence at the same start, capacity decides.
+  const claim = bufferedInterval(body.start, body.start + page.durationMinutes * 60_000, page);
+  const need = page.strategy === 'round_robin' ? ('all' as const) : ('any' as const);
+  const early = page.strategy === 'group' ? undefined : { pageId: page.id, slot: body.start, ...claim, need };
+  return runUnderHostLocks(
+    c.env,
+    {
+      kind: 'book',
+      pageId: page.id,
+      start: body.start,
+      booker: {
+        name: body.name,
+        email: body.email,
+        phone: body.phone || null,
+        notes: body.notes || null,
+        timezone: body.timezone ?? null,
+        answers,
+        locale: supportedLocale(body.locale) ?? negotiateLocale(null, c.req.header('accept-language')),
+      },
+      tokenHash,
+      manageUrl: manageUrlFor(c.env, page.slug, token),
+      now: c.get('now').getTime(),
+      page,
+    },
+    lockIds,
+    early,
+  );
+}
+
 export const publicRoutes = new Hono<AppEnv>()
+  .use('/pages/*', readSessionBookmark)
+  .use('/manage/*', readSessionBookmark)
   .get('/pages/:slug', validate('param', slugParam), async (c) => {
-    const page = await activePage(c, c.req.valid('param').slug);
+    const page = await activePage(readDb(c), c.req.valid('param').slug);
     return c.json({ page: publicPageJson(page) });
   })
   .get('/pages/:slug/slots', validate('param', slugParam), validate('query', slotsQuery), async (c) => {
-    const page = await activePage(c, c.req.valid('param').slug);
+    const db = readDb(c);
+    const page = await activePage(db, c.req.valid('param').slug);
     const { from, to } = c.req.valid('query');
-    const { slots } = await publicSlots(c.env, getDb(c.env.DB), page, from, to, c.get('now').getTime());
+    const { slots } = await publicSlots(c.env, db, page, from, to, c.get('now').getTime());
     return c.json({ slots });
   })
   .post('/pages/:slug/bookings', validate('param', slugParam), validate('json', bookingRequest), async (c) => {
-    const page = await activePage(c, c.req.valid('param').slug);
+    const slug = c.req.valid('param').slug;
     const body = c.req.valid('json');
-    const answers = body.answers ?? {};
-    const issues = validateAnswers(page.questions, answers);
-    if (issues.length) throw validationFailed(issues, 'Some answers need attention');
     const token = newManageToken();
+    const tokenHash = await hashToken(token);
+    let page = recent(slug) ?? (await activePage(readDb(c), slug));
+    let result = await reserve(c, page, body, token, tokenHash);
+    if (!result.ok && result.pageChanged) {
+      // The copy this isolate kept is out of date: read the page and try once more with it.
+      recentPages.delete(slug);
+      addRoundTrips(c.env.DB, result.roundTrips ?? 0);
+      page = await activePage(getDb(c.env.DB), slug); // the primary: a replica may lag behind the object's read
+      result = await reserve(c, page, body, token, tokenHash);
+    }
     const manageUrl = manageUrlFor(c.env, page.slug, token);
-    const hostIds = page.hosts.map((h) => h.userId);
-    // Round robin locks every host so the rotation cursor moves one booking at a time.
-    const lockIds = page.strategy === 'individual' || page.strategy === 'group' ? hostIds.slice(0, 1) : hostIds;
-    const result = await runUnderHostLocks(
-      c.env,
-      {
-        kind: 'book',
-        pageId: page.id,
-        start: body.start,
-        booker: {
-          name: body.name,
-          email: body.email,
-          phone: body.phone || null,
-          notes: body.notes || null,
-          timezone: body.timezone ?? null,
-          answers,
-          locale: supportedLocale(body.locale) ?? negotiateLocale(null, c.req.header('accept-language')),
-        },
-        tokenHash: await hashToken(token),
-        manageUrl,
-        now: c.get('now').getTime(),
-      },
-      lockIds,
-    );
+    addRoundTrips(c.env.DB, result.roundTrips ?? 0);
     if (!result.ok) throw reservationError(result);
+    if (result.booking) settleRoundTrips(c.env.DB);
     afterCommit(c, result);
-    // The caller's own booking, or on a group page their own seat: never the occurrence's row.
-    const booking = await loadPublicBooking(getDb(c.env.DB), { bookingId: result.bookingId, attendeeId: result.attendeeId });
+    carryBookmark(c, result.bookmark);
+    // The caller's own booking, or on a group page their own seat (never the occurrence's row),
+    // read at the end of the commit's own batch.
+    const booking = result.booking ?? (await loadPublicBooking(readDb(c), { bookingId: result.bookingId, attendeeId: result.attendeeId }));
     return c.json({ booking: booking!, manageUrl }, 201);
   })
   .route('/manage', manageRoutes);

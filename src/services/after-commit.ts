@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import { deliverOutbox } from '../email/delivery';
+import { deliverDueOfBooking, deliverOutbox } from '../email/delivery';
 import { syncCalendars } from '../calendar/sync';
+import { deliverForBookings } from '../webhooks/delivery';
 import type { ReservationResult } from './reservations';
 
 /**
@@ -11,6 +12,10 @@ import type { ReservationResult } from './reservations';
 export function afterCommit(c: Context<AppEnv>, result: Extract<ReservationResult, { ok: true }>) {
   const task = Promise.allSettled([
     deliverOutbox(c.env, result.outboxIds, c.get('now').getTime()),
+    // Instant workflow messages the change queued (timed ones wait for the sweep after they are due).
+    deliverDueOfBooking(c.env, result.bookingId, c.get('now').getTime()),
+    // The change's webhook deliveries (SPEC 12); timed workflow ones wait for their time.
+    deliverForBookings(c.env, [result.bookingId], c.get('now').getTime()),
     syncCalendars(c.env, result.calendar ?? []),
   ]).then((outcomes) => {
     for (const o of outcomes) if (o.status === 'rejected') console.error('after commit', o.reason);

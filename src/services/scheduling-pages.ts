@@ -12,6 +12,7 @@ import { userWithinScope, type Permission, type SessionUser } from '../domain/pe
 import { ApiError, forbidden, notFound, validationFailed, type Issue } from '../http/errors';
 import { rebufferClaimStatements } from '../db/availability';
 import { timeZone, typedText } from '../http/schemas';
+import { defaultWorkflowsInsert } from '../workflows/defaults';
 
 const question = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]{1,40}$/i),
@@ -152,6 +153,7 @@ export async function createPage(db: Db, user: SessionUser, now: Date, body: Pag
         })
         .returning({ id: schedulingPages.id }),
       db.insert(pageHosts).values(hosts.map((h) => ({ pageId, userId: h.userId, weight: h.weight }))),
+      defaultWorkflowsInsert(db, pageId, now.getTime()),
     ]),
   );
   return (await loadPageById(db, created.id))!;

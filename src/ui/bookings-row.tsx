@@ -58,6 +58,24 @@ function Attendees({ b, tab }: { b: BookingRow; tab: Tab }) {
   );
 }
 
+/**
+ * Every message the booking caused (SPEC 11), loaded by public/bookings.js when the drawer first
+ * opens (GET /api/bookings/:id/messages): one request per opened drawer, none per row.
+ */
+function MessagesTimeline({ b }: { b: BookingRow }) {
+  return (
+    <section class="mt" aria-labelledby={`mt-h-${b.id}`} data-messages>
+      <h3 class="mt-heading" id={`mt-h-${b.id}`}>
+        Messages
+      </h3>
+      <p class="mt-state muted" data-messages-state aria-live="polite">
+        Loading messages…
+      </p>
+      <ol class="mt-list" data-messages-list hidden></ol>
+    </section>
+  );
+}
+
 export function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
   const strategy = b.strategy === 'group' ? `Group · ${b.attendeeCount} attendee${b.attendeeCount === 1 ? '' : 's'}` : strategyLabel(b.strategy);
   return (
@@ -128,6 +146,7 @@ export function Drawer({ b, tab }: { b: BookingRow; tab: Tab }) {
           </>
         )}
       </dl>
+      <MessagesTimeline b={b} />
       <div class="actions">
         {tab === 'upcoming' && b.canEdit && (
           <button type="button" data-open="reschedule">

@@ -111,6 +111,15 @@ describe('the Bookings page', () => {
     expect(host + page).not.toMatch(/TEMP B-TREE|SCAN bookings/);
   });
 
+  it('a page of rows brings each row’s hosts and attendees in the same statement, probed by key', async () => {
+    const steps = (await plan(tabRowsQuery(getDb(env.DB), admin, { ...upcoming, hostId: 3, fromAt: 1, toAt: 2 }))).join('\n');
+    expect(steps).toMatch(/CORRELATED SCALAR SUBQUERY[\s\S]*SEARCH rh USING COVERING INDEX sqlite_autoindex_booking_hosts_1 \(booking_id=\?\)/);
+    expect(steps).toMatch(/SEARCH ru USING INTEGER PRIMARY KEY/);
+    expect(steps).toMatch(/SEARCH ra USING INDEX booking_attendees_booking_idx \(booking_id=\?\)/);
+    expect(steps).toMatch(/SEARCH rp USING INTEGER PRIMARY KEY/);
+    expect(steps).not.toMatch(/TEMP B-TREE|SCAN /);
+  });
+
   it('the attendees of a page of rows: one statement on booking_attendees_booking_idx', async () => {
     const db = getDb(env.DB);
     const steps = (await plan(attendeesQuery(db, db.select({ id: bookings.id }).from(bookings).where(sql`${bookings.id} IN ('a', 'b')`)))).join('\n');

@@ -105,7 +105,7 @@ describe('slot engine properties', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 
   it('collective needs every host free; round robin at least one', () => {
     fc.assert(

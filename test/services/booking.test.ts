@@ -153,7 +153,8 @@ describe('round robin', () => {
       hosts.push(await hostOf((await json(res)).booking.id));
     }
     expect(hosts).toEqual(Array.from({ length: 10 }, () => [2, 4, 3]).flat());
-  });
+    // Thirty bookings one after another: a shared two-core machine can take longer than 5 s.
+  }, 60_000);
 
   it('skips a host who is busy and keeps the rotation for the rest', async () => {
     // rep2 (4) is busy 2026-12-09 14:00 via an individual booking on their demo page (45m).

@@ -110,4 +110,16 @@ export const de = {
   invitePaste: 'Oder fügen Sie diese Adresse in Ihren Browser ein:',
   inviteIgnore: 'Wenn Sie diese Einladung nicht erwartet haben, können Sie diese E-Mail ignorieren.',
   inviteFooter: 'Gesendet vom Terminplaner Ihres Teams.',
+  // Workflow emails (SPEC 11): the text of a workflow without its own subject/body. {{name}} are
+  // template variables (domain/workflows.ts), filled at delivery; hostBody: any trigger's email to a host or address.
+  workflow: {
+    before_start: { subject: 'Erinnerung: {{pageTitle}} am {{start}}', body: 'Hallo {{bookerName}},\n\nwir erinnern Sie an {{pageTitle}} mit {{hostName}} am {{start}}.\n\nMüssen Sie etwas ändern? Hier verschieben oder absagen: {{manageUrl}}' },
+    after_end: { subject: 'Danke für das Gespräch: {{pageTitle}}', body: 'Hallo {{bookerName}},\n\nvielen Dank für das Gespräch mit {{hostName}}. Wenn Sie wieder sprechen möchten, buchen Sie hier einen Termin: {{bookingPageUrl}}' },
+    booking_created: { subject: 'Gebucht: {{pageTitle}} am {{start}}', body: 'Hallo {{bookerName}},\n\n{{pageTitle}} mit {{hostName}} ist für {{start}} gebucht.\n\nHier verschieben oder absagen: {{manageUrl}}' },
+    booking_rescheduled: { subject: 'Neuer Termin: {{pageTitle}} am {{start}}', body: 'Hallo {{bookerName}},\n\n{{pageTitle}} mit {{hostName}} findet jetzt am {{start}} statt.\n\nHier verschieben oder absagen: {{manageUrl}}' },
+    booking_cancelled: { subject: 'Abgesagt: {{pageTitle}} am {{start}}', body: 'Hallo {{bookerName}},\n\n{{pageTitle}} mit {{hostName}} am {{start}} wurde abgesagt. Einen neuen Termin wählen: {{bookingPageUrl}}' },
+    marked_no_show: { subject: 'Wir haben Sie vermisst: {{pageTitle}}', body: 'Hallo {{bookerName}},\n\nwir haben Sie bei {{pageTitle}} am {{start}} vermisst. Wenn Sie noch mit {{hostName}} sprechen möchten, wählen Sie hier einen neuen Termin: {{bookingPageUrl}}' },
+    marked_attended: { subject: 'Danke für Ihre Teilnahme an {{pageTitle}}', body: 'Hallo {{bookerName}},\n\nvielen Dank für Ihre Teilnahme an {{pageTitle}} mit {{hostName}}. Erneut buchen: {{bookingPageUrl}}' },
+    hostBody: '{{pageTitle}} mit {{bookerName}}: {{start}}',
+  },
 } satisfies Messages;

@@ -121,6 +121,18 @@ export const en = {
   invitePaste: 'Or paste this address into your browser:',
   inviteIgnore: 'If you were not expecting this invitation, you can ignore this email.',
   inviteFooter: 'Sent by your team’s scheduling service.',
+  // Workflow emails (SPEC 11): the text of a workflow without its own subject/body. {{name}} are
+  // template variables (domain/workflows.ts), filled at delivery; hostBody: any trigger's email to a host or address.
+  workflow: {
+    before_start: { subject: 'Reminder: {{pageTitle}} on {{start}}', body: 'Hi {{bookerName}},\n\nThis is a reminder of {{pageTitle}} with {{hostName}} on {{start}}.\n\nNeed to change something? Reschedule or cancel here: {{manageUrl}}' },
+    after_end: { subject: 'Thank you for meeting: {{pageTitle}}', body: 'Hi {{bookerName}},\n\nThank you for meeting with {{hostName}}. Whenever you want to talk again, book a time here: {{bookingPageUrl}}' },
+    booking_created: { subject: 'Booked: {{pageTitle}} on {{start}}', body: 'Hi {{bookerName}},\n\n{{pageTitle}} with {{hostName}} is booked for {{start}}.\n\nReschedule or cancel here: {{manageUrl}}' },
+    booking_rescheduled: { subject: 'New time: {{pageTitle}} on {{start}}', body: 'Hi {{bookerName}},\n\n{{pageTitle}} with {{hostName}} now takes place on {{start}}.\n\nReschedule or cancel here: {{manageUrl}}' },
+    booking_cancelled: { subject: 'Cancelled: {{pageTitle}} on {{start}}', body: 'Hi {{bookerName}},\n\n{{pageTitle}} with {{hostName}} on {{start}} has been cancelled. To pick a new time: {{bookingPageUrl}}' },
+    marked_no_show: { subject: 'We missed you at {{pageTitle}}', body: 'Hi {{bookerName}},\n\nWe missed you at {{pageTitle}} on {{start}}. If you would still like to talk with {{hostName}}, pick a new time here: {{bookingPageUrl}}' },
+    marked_attended: { subject: 'Thank you for joining {{pageTitle}}', body: 'Hi {{bookerName}},\n\nThank you for joining {{pageTitle}} with {{hostName}}. To book again: {{bookingPageUrl}}' },
+    hostBody: '{{pageTitle}} with {{bookerName}}: {{start}}',
+  },
 };
 
 export type Messages = typeof en;

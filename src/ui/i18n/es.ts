@@ -110,4 +110,16 @@ export const es = {
   invitePaste: 'O pega esta dirección en tu navegador:',
   inviteIgnore: 'Si no esperabas esta invitación, puedes ignorar este correo.',
   inviteFooter: 'Enviado por el servicio de reservas de tu equipo.',
+  // Workflow emails (SPEC 11): the text of a workflow without its own subject/body. {{name}} are
+  // template variables (domain/workflows.ts), filled at delivery; hostBody: any trigger's email to a host or address.
+  workflow: {
+    before_start: { subject: 'Recordatorio: {{pageTitle}} el {{start}}', body: 'Hola {{bookerName}}:\n\nTe recordamos {{pageTitle}} con {{hostName}} el {{start}}.\n\n¿Necesitas cambiar algo? Reprograma o cancela aquí: {{manageUrl}}' },
+    after_end: { subject: 'Gracias por la reunión: {{pageTitle}}', body: 'Hola {{bookerName}}:\n\nGracias por reunirte con {{hostName}}. Cuando quieras volver a hablar, reserva un horario aquí: {{bookingPageUrl}}' },
+    booking_created: { subject: 'Reservado: {{pageTitle}} el {{start}}', body: 'Hola {{bookerName}}:\n\n{{pageTitle}} con {{hostName}} está reservado para el {{start}}.\n\nReprograma o cancela aquí: {{manageUrl}}' },
+    booking_rescheduled: { subject: 'Nuevo horario: {{pageTitle}} el {{start}}', body: 'Hola {{bookerName}}:\n\n{{pageTitle}} con {{hostName}} ahora es el {{start}}.\n\nReprograma o cancela aquí: {{manageUrl}}' },
+    booking_cancelled: { subject: 'Cancelado: {{pageTitle}} el {{start}}', body: 'Hola {{bookerName}}:\n\n{{pageTitle}} con {{hostName}} el {{start}} se ha cancelado. Para elegir un nuevo horario: {{bookingPageUrl}}' },
+    marked_no_show: { subject: 'Te echamos de menos: {{pageTitle}}', body: 'Hola {{bookerName}}:\n\nTe echamos de menos en {{pageTitle}} el {{start}}. Si todavía quieres hablar con {{hostName}}, elige un nuevo horario aquí: {{bookingPageUrl}}' },
+    marked_attended: { subject: 'Gracias por asistir a {{pageTitle}}', body: 'Hola {{bookerName}}:\n\nGracias por asistir a {{pageTitle}} con {{hostName}}. Para volver a reservar: {{bookingPageUrl}}' },
+    hostBody: '{{pageTitle}} con {{bookerName}}: {{start}}',
+  },
 } satisfies Messages;

@@ -110,4 +110,16 @@ export const fr = {
   invitePaste: 'Ou collez cette adresse dans votre navigateur :',
   inviteIgnore: 'Si vous n’attendiez pas cette invitation, vous pouvez ignorer cet e-mail.',
   inviteFooter: 'Envoyé par le service de prise de rendez-vous de votre équipe.',
+  // Workflow emails (SPEC 11): the text of a workflow without its own subject/body. {{name}} are
+  // template variables (domain/workflows.ts), filled at delivery; hostBody: any trigger's email to a host or address.
+  workflow: {
+    before_start: { subject: 'Rappel : {{pageTitle}} le {{start}}', body: 'Bonjour {{bookerName}},\n\nCeci est un rappel de {{pageTitle}} avec {{hostName}} le {{start}}.\n\nBesoin de changer quelque chose ? Reprogrammez ou annulez ici : {{manageUrl}}' },
+    after_end: { subject: 'Merci pour ce rendez-vous : {{pageTitle}}', body: 'Bonjour {{bookerName}},\n\nMerci pour votre rendez-vous avec {{hostName}}. Pour en parler à nouveau, réservez un créneau ici : {{bookingPageUrl}}' },
+    booking_created: { subject: 'Réservé : {{pageTitle}} le {{start}}', body: 'Bonjour {{bookerName}},\n\n{{pageTitle}} avec {{hostName}} est réservé pour le {{start}}.\n\nReprogrammez ou annulez ici : {{manageUrl}}' },
+    booking_rescheduled: { subject: 'Nouvel horaire : {{pageTitle}} le {{start}}', body: 'Bonjour {{bookerName}},\n\n{{pageTitle}} avec {{hostName}} a maintenant lieu le {{start}}.\n\nReprogrammez ou annulez ici : {{manageUrl}}' },
+    booking_cancelled: { subject: 'Annulé : {{pageTitle}} le {{start}}', body: 'Bonjour {{bookerName}},\n\n{{pageTitle}} avec {{hostName}} le {{start}} a été annulé. Pour choisir un nouvel horaire : {{bookingPageUrl}}' },
+    marked_no_show: { subject: 'Vous nous avez manqué : {{pageTitle}}', body: 'Bonjour {{bookerName}},\n\nNous ne vous avons pas vu à {{pageTitle}} le {{start}}. Si vous souhaitez toujours parler avec {{hostName}}, choisissez un nouvel horaire ici : {{bookingPageUrl}}' },
+    marked_attended: { subject: 'Merci d’avoir participé à {{pageTitle}}', body: 'Bonjour {{bookerName}},\n\nMerci d’avoir participé à {{pageTitle}} avec {{hostName}}. Pour réserver à nouveau : {{bookingPageUrl}}' },
+    hostBody: '{{pageTitle}} avec {{bookerName}} : {{start}}',
+  },
 } satisfies Messages;

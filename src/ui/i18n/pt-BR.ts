@@ -110,4 +110,16 @@ export const ptBR = {
   invitePaste: 'Ou cole este endereço no seu navegador:',
   inviteIgnore: 'Se você não esperava este convite, pode ignorar este e-mail.',
   inviteFooter: 'Enviado pelo serviço de agendamento da sua equipe.',
+  // Workflow emails (SPEC 11): the text of a workflow without its own subject/body. {{name}} are
+  // template variables (domain/workflows.ts), filled at delivery; hostBody: any trigger's email to a host or address.
+  workflow: {
+    before_start: { subject: 'Lembrete: {{pageTitle}} em {{start}}', body: 'Olá, {{bookerName}},\n\nEste é um lembrete de {{pageTitle}} com {{hostName}} em {{start}}.\n\nPrecisa mudar algo? Remarque ou cancele aqui: {{manageUrl}}' },
+    after_end: { subject: 'Obrigado pela reunião: {{pageTitle}}', body: 'Olá, {{bookerName}},\n\nObrigado por se reunir com {{hostName}}. Quando quiser conversar de novo, agende um horário aqui: {{bookingPageUrl}}' },
+    booking_created: { subject: 'Agendado: {{pageTitle}} em {{start}}', body: 'Olá, {{bookerName}},\n\n{{pageTitle}} com {{hostName}} está agendado para {{start}}.\n\nRemarque ou cancele aqui: {{manageUrl}}' },
+    booking_rescheduled: { subject: 'Novo horário: {{pageTitle}} em {{start}}', body: 'Olá, {{bookerName}},\n\n{{pageTitle}} com {{hostName}} agora acontece em {{start}}.\n\nRemarque ou cancele aqui: {{manageUrl}}' },
+    booking_cancelled: { subject: 'Cancelado: {{pageTitle}} em {{start}}', body: 'Olá, {{bookerName}},\n\n{{pageTitle}} com {{hostName}} em {{start}} foi cancelado. Para escolher um novo horário: {{bookingPageUrl}}' },
+    marked_no_show: { subject: 'Sentimos sua falta: {{pageTitle}}', body: 'Olá, {{bookerName}},\n\nSentimos sua falta em {{pageTitle}} em {{start}}. Se ainda quiser conversar com {{hostName}}, escolha um novo horário aqui: {{bookingPageUrl}}' },
+    marked_attended: { subject: 'Obrigado por participar de {{pageTitle}}', body: 'Olá, {{bookerName}},\n\nObrigado por participar de {{pageTitle}} com {{hostName}}. Para agendar de novo: {{bookingPageUrl}}' },
+    hostBody: '{{pageTitle}} com {{bookerName}}: {{start}}',
+  },
 } satisfies Messages;

@@ -1,0 +1,216 @@
+/**
+ * Edge figures (issue 17), against a running `wrangler dev`: D1 round trips per endpoint (the
+ * X-D1-Round-Trips header the worker sets outside production), contenders for one slot, slots
+ * for 31 days of a 3-host collective page, and — on a second server whose every D1 round trip is
+ * held back 50 ms (D1_DELAY_MS, a dev var) — what a booker far from the database waits.
+ *
+ * Run with run.ts (`npm run bench`), or alone on a small local database: `node bench/edge.ts`.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+type Row = { figure: string; value: string; baseline: string; ratio: string; goal: string };
+type Timer = (n: number, make: (i: number) => Promise<Response>) => Promise<{ median: number; statuses: Record<number, number> }>;
+
+const DAY = 86_400_000;
+const MIN = 60_000;
+export const COLLECTIVE_SLUG = 'bench-collective';
+
+/** A collective page over three bench hosts (users 1000–1002, every day 00:00–24:00 UTC). */
+export const edgeData = (now: number) =>
+  [
+    `INSERT OR IGNORE INTO scheduling_pages (id, slug, owner_id, title, description, duration_minutes, timezone, location_type, location_value, strategy, group_capacity, slot_interval_minutes, minimum_notice_minutes, horizon_days, buffer_before_minutes, buffer_after_minutes, questions, briefing_enabled, active, created_at) VALUES (900, '${COLLECTIVE_SLUG}', 1000, 'Bench collective', '', 30, 'UTC', 'phone', '+1 555 0000', 'collective', NULL, 15, 0, 365, 5, 5, '[]', 0, 1, ${now - 30 * DAY});`,
+    `INSERT OR IGNORE INTO page_hosts (page_id, user_id, weight) VALUES (900, 1000, 1), (900, 1001, 1), (900, 1002, 1);`,
+  ].join('\n');
+
+const ratioRow = (figure: string, value: number, baseline: number, goal = ''): Row => ({
+  figure,
+  value: `${value.toFixed(2)} ms`,
+  baseline: `${baseline.toFixed(2)} ms`,
+  ratio: `${(value / baseline).toFixed(2)}×`,
+  goal,
+});
+
+let ipSeq = 1 << 20;
+const clientIp = () => {
+  const n = ipSeq++;
+  return { 'x-test-client-ip': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+};
+
+/**
+ * The edge figures on a server already up at `base`, with `individual` a page of one host free
+ * on `day` (ISO date) and `now` the request clock. `trivial`: the trivial route's median.
+ */
+export async function benchEdge(base: string, opts: { now: string; individual: string; day: number; trivial: number; time: Timer }): Promise<Row[]> {
+  const rows: Row[] = [];
+  const headers = { 'content-type': 'application/json', 'x-test-now': opts.now };
+  const post = (slug: string, start: string, i: number) =>
+    fetch(`${base}/api/public/pages/${slug}/bookings`, {
+      method: 'POST',
+      headers: { ...headers, ...clientIp() },
+      body: JSON.stringify({ start, name: 'Edge Booker', email: `edge${i}-${ipSeq}@example.org` }),
+    });
+  const trips = (r: Response) => Number(r.headers.get('x-d1-round-trips') ?? NaN);
+
+  // Slots for 31 days of a 3-host collective page.
+  const from = new Date(opts.day).toISOString();
+  const to = new Date(opts.day + 31 * DAY).toISOString();
+  const slotsUrl = `${base}/api/public/pages/${COLLECTIVE_SLUG}/slots?from=${from}&to=${to}`;
+  await opts.time(5, () => fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } }));
+  const slots = await opts.time(40, () => fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } }));
+  rows.push(ratioRow('slots GET, 31 days of a 3-host collective page', slots.median, opts.trivial, '≤ 2× trivial'));
+
+  // One booking POST (distinct free starts of one host), then 100 contenders for one start.
+  let seq = 0;
+  const nextStart = () => new Date(opts.day + 9 * 3_600_000 + (seq++ % 16) * 30 * MIN + Math.floor(seq / 16) * DAY).toISOString();
+  const single = await opts.time(30, (i) => post(opts.individual, nextStart(), i));
+  rows.push(ratioRow(`booking POST, one host (${JSON.stringify(single.statuses)})`, single.median, opts.trivial, '≤ 3× trivial'));
+  const contested = new Date(opts.day + 20 * DAY + 10 * 3_600_000).toISOString();
+  // The floor under it: 100 concurrent requests of the trivial route on the same server.
+  const h0 = performance.now();
+  await Promise.all(Array.from({ length: 100 }, () => fetch(`${base}/healthz`).then((r) => r.arrayBuffer())));
+  const floor = performance.now() - h0;
+  rows.push({ figure: '100 concurrent trivial requests (/healthz), all answered', value: `${floor.toFixed(0)} ms`, baseline: '', ratio: '', goal: '' });
+  const t0 = performance.now();
+  const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => post(opts.individual, contested, 1000 + i).then((r) => r.status)));
+  const all = performance.now() - t0;
+  const won = answers.filter((s) => s === 201).length;
+  rows.push({
+    figure: `100 concurrent contenders for one slot, all answered (${won}× 201, ${answers.filter((s) => s === 409).length}× 409)`,
+    value: `${all.toFixed(0)} ms`,
+    baseline: `${single.median.toFixed(2)} ms (one booking POST)`,
+    ratio: `${(all / single.median).toFixed(2)}×`,
+    goal: '≤ 6× one booking POST, exactly one 201',
+  });
+
+  // D1 round trips per endpoint (sequential; route and the hosts' objects together).
+  const count = async (label: string, r: Promise<Response>, budget: string) => {
+    const res = await r;
+    const n = trips(res);
+    rows.push({ figure: `D1 round trips: ${label} (${res.status})`, value: String(n), baseline: '', ratio: '', goal: budget });
+    return res;
+  };
+  const booked = await count('booking POST, individual', post(opts.individual, nextStart(), 9000), '≤ 3');
+  await count('booking POST, collective (3 hosts)', post(COLLECTIVE_SLUG, new Date(opts.day + 2 * DAY + 13 * 3_600_000).toISOString(), 9001), '≤ 3');
+  await count('booking POST, contender for taken time', post(opts.individual, contested, 9002), 'no D1 in the host object');
+  await count('slots GET, 31 days collective', fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } }), '≤ 2');
+  await count('page GET', fetch(`${base}/api/public/pages/${opts.individual}`, { headers: { 'x-test-now': opts.now } }), '');
+  const manageUrl = ((await booked.json()) as { manageUrl?: string }).manageUrl;
+  const token = manageUrl?.split('/').pop();
+  if (token) {
+    const manage = `${base}/api/public/manage/${token}`;
+    await count('manage GET', fetch(manage, { headers: { 'x-test-now': opts.now } }), '');
+    await count('reschedule (booker)', fetch(`${manage}/reschedule`, { method: 'POST', headers: { ...headers, ...clientIp() }, body: JSON.stringify({ start: nextStart() }) }), '');
+    await count('cancel (booker)', fetch(`${manage}/cancel`, { method: 'POST', headers: { ...headers, ...clientIp() }, body: '{}' }), '');
+  }
+  return rows;
+}
+
+/** Starts `wrangler dev` on `state` and waits for /healthz; answers a stop function. */
+export async function startServer(state: string, port: number, vars: string[] = []) {
+  const env = { ...process.env, CI: 'true' };
+  const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state, ...vars.flatMap((v) => ['--var', v])];
+  const server = spawn('wrangler', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
+  let log = '';
+  server.stdout!.on('data', (d) => (log += d));
+  server.stderr!.on('data', (d) => (log += d));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return () => {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  };
+}
+
+/**
+ * The same state on a server whose every D1 round trip waits 50 ms first (D1_DELAY_MS, never
+ * read in production): booking POST and slots GET as a booker far from the database sees them.
+ */
+export async function benchDistance(state: string, port: number, opts: { now: string; individual: string; day: number; time: Timer }): Promise<Row[]> {
+  const stop = await startServer(state, port, ['D1_DELAY_MS:50']);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await opts.time(5, () => fetch(`${base}/healthz`));
+    const trivial = await opts.time(50, () => fetch(`${base}/healthz`));
+    const from = new Date(opts.day).toISOString();
+    const to = new Date(opts.day + 31 * DAY).toISOString();
+    const slots = await opts.time(10, () => fetch(`${base}/api/public/pages/${COLLECTIVE_SLUG}/slots?from=${from}&to=${to}`, { headers: { 'x-test-now': opts.now, ...clientIp() } }));
+    let seq = 0;
+    const post = await opts.time(10, (i) =>
+      fetch(`${base}/api/public/pages/${opts.individual}/bookings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-now': opts.now, ...clientIp() },
+        body: JSON.stringify({ start: new Date(opts.day + 40 * DAY + 9 * 3_600_000 + seq++ * 30 * MIN).toISOString(), name: 'Far Booker', email: `far${i}@example.org` }),
+      }),
+    );
+    return [
+      ratioRow('50 ms per D1 round trip: slots GET, 31 days collective', slots.median, trivial.median),
+      ratioRow(`50 ms per D1 round trip: booking POST (${JSON.stringify(post.statuses)})`, post.median, trivial.median),
+    ];
+  } finally {
+    stop();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const time: Timer = async (n, make) => {
+  const times: number[] = [];
+  const statuses: Record<number, number> = {};
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await make(i);
+    await res.arrayBuffer();
+    times.push(performance.now() - t);
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  }
+  return { median: median(times), statuses };
+};
+
+/** Alone: the dev seed, three bench hosts and the collective page, on a fresh local D1. */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const port = Number(process.env.BENCH_PORT ?? 8794);
+  const state = mkdtempSync(join(tmpdir(), 'bench-edge-'));
+  const env = { ...process.env, CI: 'true' };
+  execFileSync('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  execFileSync('node', ['scripts/seed.ts', '--persist-to', state], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const T = Date.parse('2027-01-04T12:00:00Z');
+  const hash = 'pbkdf2$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+  const sql = [
+    "INSERT OR IGNORE INTO teams (id, name) VALUES (100, 'Bench');",
+    ...[0, 1, 2].map((h) => `INSERT OR IGNORE INTO users (id, name, email, password_hash, timezone, team_id, role) VALUES (${1000 + h}, 'Bench Host ${h}', 'bench${h}@example.com', '${hash}', 'UTC', 100, 'sales_rep');`),
+    ...[0, 1, 2].flatMap((h) => Array.from({ length: 7 }, (_, d) => `INSERT INTO availability_rules (user_id, day, start_minute, end_minute) VALUES (${1000 + h}, ${d}, 0, 1440);`)),
+    `INSERT OR IGNORE INTO scheduling_pages (id, slug, owner_id, title, description, duration_minutes, timezone, location_type, location_value, strategy, group_capacity, slot_interval_minutes, minimum_notice_minutes, horizon_days, buffer_before_minutes, buffer_after_minutes, questions, briefing_enabled, active, created_at) VALUES (1000, 'bench-0', 1000, 'Bench 0', '', 30, 'UTC', 'phone', '+1 555 0000', 'individual', NULL, 30, 0, 365, 0, 0, '[]', 1, 1, ${T - 30 * DAY});`,
+    'INSERT OR IGNORE INTO page_hosts (page_id, user_id, weight) VALUES (1000, 1000, 1);',
+    edgeData(T),
+  ].join('\n');
+  const file = join(state, 'edge.sql');
+  writeFileSync(file, sql);
+  execFileSync('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-to', state, `--file=${file}`], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const opts = { now: new Date(T).toISOString(), individual: 'bench-0', day: Date.parse('2027-01-05T00:00:00Z') };
+  const rows: Row[] = [];
+  const stop = await startServer(state, port);
+  try {
+    await time(20, () => fetch(`http://127.0.0.1:${port}/healthz`));
+    const trivial = await time(200, () => fetch(`http://127.0.0.1:${port}/healthz`));
+    rows.push(...(await benchEdge(`http://127.0.0.1:${port}`, { ...opts, trivial: trivial.median, time })));
+    rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
+  } finally {
+    stop();
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  rows.push(...(await benchDistance(state, port, { ...opts, time })));
+  rmSync(state, { recursive: true, force: true });
+  for (const r of rows) console.log(`| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} |`);
+}

@@ -1,0 +1,147 @@
+/**
+ * Reminders are exact (SPEC 11): queued with the booking at start − offset, never sent before
+ * that minute, sent by the first sweep at or after it; a booking made inside a window records
+ * the reminder as skipped; a reschedule moves the pending ones; a cancel cancels them, and a
+ * sweep that overlaps the cancel sends nothing after it; two racing sweeps send once.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { call, env, seed } from '../helpers';
+import { fakeResend } from '../fakes';
+import { sweepOutbox } from '../../src/email/delivery';
+import { integrityReport } from '../../src/db/integrity';
+import { NOW, book, createPage, iso, sweep, workflowMessages } from './helpers';
+
+const BASE = 'https://resend.fake';
+const withResend = { ...env, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: BASE } as typeof env;
+let fake: ReturnType<typeof fakeResend> | undefined;
+afterEach(() => fake?.restore());
+
+let slug: string;
+beforeAll(async () => {
+  await seed(new Date(NOW));
+  slug = (await createPage('wf-timing')).slug;
+});
+
+const shape = (rows: Awaited<ReturnType<typeof workflowMessages>>) => rows.map((r) => [r.name, iso(r.due_at), r.status]);
+
+/** D1 that runs `before` once, just ahead of the first batch it is asked for (the delivery's, after it read the due rows). */
+function d1Interleaving(db: D1Database, before: () => Promise<unknown>): D1Database {
+  let done = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (prop === 'batch' && !done)
+        return async (statements: D1PreparedStatement[]) => {
+          done = true;
+          await before();
+          return target.batch(statements);
+        };
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('timed reminders', () => {
+  it('are due exactly 24 h and 1 h before the start, and go out with the first sweep at or after that minute, never before', async () => {
+    const { id } = await book(slug, '2026-11-25T15:00:00Z');
+    expect(shape(await workflowMessages(id))).toEqual([
+      ['Reminder 24 hours before', '2026-11-24T15:00:00.000Z', 'pending'],
+      ['Reminder 1 hour before', '2026-11-25T14:00:00.000Z', 'pending'],
+    ]);
+    await sweep('2026-11-24T14:55:00Z');
+    expect((await workflowMessages(id)).map((r) => r.status)).toEqual(['pending', 'pending']);
+    await sweep('2026-11-24T15:00:00Z');
+    expect((await workflowMessages(id)).map((r) => r.status)).toEqual(['sent', 'pending']);
+    await sweep('2026-11-25T13:55:00Z');
+    expect((await workflowMessages(id))[1].status).toBe('pending');
+    await sweep('2026-11-25T14:00:00Z');
+    const [day, hour] = await workflowMessages(id);
+    expect(hour.status).toBe('sent');
+    // The catalogue's reminder in the booker's language, the time in their zone (the page's here).
+    expect(day.subject).toBe(`Reminder: Intro ${slug} on Wednesday, November 25, 2026 at 10:00 AM (America/New_York)`);
+    expect(day.text_body).toContain('/b/wf-timing/manage/');
+  });
+
+  it('a booking made inside a window records that reminder as skipped with the reason, and never sends it', async () => {
+    const { id } = await book(slug, '2026-11-26T15:00:00Z', { now: '2026-11-26T14:30:00Z' });
+    const rows = await workflowMessages(id);
+    expect(shape(rows)).toEqual([
+      ['Reminder 24 hours before', '2026-11-25T15:00:00.000Z', 'skipped'],
+      ['Reminder 1 hour before', '2026-11-26T14:00:00.000Z', 'skipped'],
+    ]);
+    expect(rows[1].last_error).toBe('Not sent: the booking was made after this message was due');
+    await sweep('2026-11-26T14:35:00Z');
+    expect((await workflowMessages(id)).map((r) => r.status)).toEqual(['skipped', 'skipped']);
+  });
+
+  it('a reschedule moves the pending reminders to the new time (a reminder already sent gets a fresh one); inside the new window: skipped', async () => {
+    const first = await book(slug, '2026-11-27T15:00:00Z');
+    await sweep('2026-11-26T15:00:00Z');
+    const [sentDay, pendingHour] = await workflowMessages(first.id);
+    expect(sentDay.status).toBe('sent');
+    const res = await call(`/api/public/manage/${first.token}/reschedule`, { now: '2026-11-26T16:00:00Z', body: { start: '2026-11-30T16:00:00Z' } });
+    expect(res.status).toBe(200);
+    const moved = (await res.json<any>()).booking.id as string;
+    expect(shape(await workflowMessages(first.id))).toEqual([['Reminder 24 hours before', '2026-11-26T15:00:00.000Z', 'sent']]);
+    const now = await workflowMessages(moved);
+    expect(shape(now)).toEqual([
+      ['Reminder 24 hours before', '2026-11-29T16:00:00.000Z', 'pending'],
+      ['Reminder 1 hour before', '2026-11-30T15:00:00.000Z', 'pending'],
+    ]);
+    // The pending one is the same message, moved (and its body left to be composed for the new time).
+    expect(now[1].id).toBe(pendingHour.id);
+    expect(now[1].next_attempt_at).toBe(Date.parse('2026-11-30T15:00:00Z'));
+    // Moved again, 45 minutes ahead: the 1-hour reminder of the new time is already due, so skipped.
+    const again = await call(`/api/public/manage/${first.token}/reschedule`, { now: '2026-11-30T15:45:00Z', body: { start: '2026-11-30T16:30:00Z' } });
+    expect(again.status).toBe(200);
+    const third = (await again.json<any>()).booking.id as string;
+    const rows = await workflowMessages(third);
+    expect(rows.find((r) => r.name === 'Reminder 1 hour before')).toMatchObject({ status: 'skipped', last_error: 'Not sent: the meeting moved to a time after this message was due' });
+    expect(await workflowMessages(moved)).toEqual([]);
+  });
+
+  it('a cancel cancels the pending reminders in the same batch; no sweep sends them afterwards', async () => {
+    const { id, token } = await book(slug, '2026-12-01T15:00:00Z');
+    expect((await call(`/api/public/manage/${token}/cancel`, { now: NOW, body: {} })).status).toBe(200);
+    expect((await workflowMessages(id)).map((r) => [r.status, r.last_error])).toEqual([
+      ['cancelled', 'Not sent: the booking was cancelled'],
+      ['cancelled', 'Not sent: the booking was cancelled'],
+    ]);
+    await sweep('2026-11-30T15:00:00Z');
+    await sweep('2026-12-01T14:00:00Z');
+    expect((await workflowMessages(id)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('a sweep that read a due reminder before a cancel committed sends nothing after the cancel', async () => {
+    const { id, token } = await book(slug, '2026-12-02T15:00:00Z');
+    const cancelMidSweep = d1Interleaving(env.DB, async () => {
+      expect((await call(`/api/public/manage/${token}/cancel`, { now: '2026-12-01T15:00:00Z', body: {} })).status).toBe(200);
+    });
+    await sweepOutbox({ ...env, DB: cancelMidSweep }, Date.parse('2026-12-01T15:00:00Z'));
+    expect((await workflowMessages(id)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('the claim itself refuses a reminder whose booking stopped being confirmed after it was read (Resend is never called)', async () => {
+    fake = fakeResend(BASE, [{ status: 200 }]);
+    const { id } = await book(slug, '2026-12-03T15:00:00Z');
+    const [day] = await workflowMessages(id);
+    const cancelBehind = d1Interleaving(env.DB, () => env.DB.prepare(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`).bind(id).run());
+    await sweepOutbox({ ...withResend, DB: cancelBehind }, Date.parse('2026-12-02T15:00:00Z'));
+    expect(fake.calls.filter((c) => c.idempotencyKey === day.id)).toEqual([]);
+    expect((await workflowMessages(id))[0].status).not.toBe('sent');
+  });
+
+  it('two sweeps racing for the same due reminders send each once', async () => {
+    fake = fakeResend(BASE, [{ status: 200 }]);
+    const { id } = await book(slug, '2026-12-04T15:00:00Z');
+    const at = Date.parse('2026-12-03T15:00:00Z');
+    await Promise.all([sweepOutbox(withResend, at), sweepOutbox(withResend, at)]);
+    const [day] = await workflowMessages(id);
+    expect(day.status).toBe('sent');
+    expect(fake.calls.filter((c) => c.idempotencyKey === day.id)).toHaveLength(1);
+  });
+
+  it('after all of the above, /dev/integrity finds no message waiting on an unconfirmed booking and none sent before it was due', async () => {
+    expect(await integrityReport(env.DB)).toMatchObject({ workflowPendingOnUnconfirmed: 0, workflowSentBeforeDue: 0 });
+  });
+});
