@@ -21,7 +21,8 @@ import { benchSlots } from './slots.ts';
 import { benchWorkflows } from './workflows.ts';
 import { benchDistance, benchEdge, edgeData } from './edge.ts';
 
-const PORT = 8793;
+// BENCH_PORT: another port, so two benches (or a helper's dev server) do not meet on one.
+const PORT = Number(process.env.BENCH_PORT ?? 8793);
 const BASE = `http://127.0.0.1:${PORT}`;
 const HOSTS = 500;
 const BOOKINGS = 100_000;
@@ -181,6 +182,14 @@ async function serverBench() {
     });
     const { token } = (await login.json()) as { token: string };
     const auth = { authorization: `Bearer ${token}`, ...nowHeader };
+    // BENCH_ONLY=workflows: the reminder sweep (bench/workflows.ts) beside the trivial route, nothing else.
+    if (only?.has('workflows') && !only.has('server')) {
+      await timeRequests(20, () => fetch(`${BASE}/healthz`));
+      const trivial = await timeRequests(200, () => fetch(`${BASE}/healthz`));
+      rows.push(...(await benchWorkflows(BASE, auth, T, trivial.median)));
+      rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
+      return;
+    }
     if (only && !only.has('server')) {
       rows.push(...(await benchBookingsPage(BASE, auth, timeRequests)));
       return;
@@ -340,10 +349,10 @@ async function serverBench() {
   }
 }
 
-// BENCH_ONLY=slots,bookings runs a subset: slots (bench/slots.ts), bookings (the Bookings page figures), server (the rest).
+// BENCH_ONLY=slots,bookings runs a subset: slots (bench/slots.ts), bookings (the Bookings page figures), workflows (the reminder sweep), server (the rest).
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 if (!only || only.has('slots')) rows.push(...(await benchSlots()));
-if (!only || only.has('server') || only.has('bookings')) await serverBench();
+if (!only || only.has('server') || only.has('bookings') || only.has('workflows')) await serverBench();
 
 console.log(`\nBenchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
 const header = { figure: 'figure', value: 'median', baseline: 'trivial route', ratio: 'ratio', goal: 'goal' };

@@ -2,7 +2,7 @@
  * Workflow reminder figures (SPEC 11) on the bench's 100,000-booking server: the cron's outbox
  * sweep with 1,000 reminders due among ~100,000 pending ones not yet due, split into finding
  * the due rows, composing them (each a fresh manage link, in the booker's language) and
- * claiming them, as /dev/sweep reports the scheduled run. Called by bench/run.ts with the
+ * claiming them (one statement), as /dev/sweep reports the scheduled run. Called by bench/run.ts with the
  * admin's headers (X-Test-Now = T) after its briefing sweeps.
  *
  * Each round gives every bench page two workflows with applyToExisting (through the API, as a
@@ -28,9 +28,9 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<voi
 }
 
 export async function benchWorkflows(base: string, headers: Record<string, string>, T: number, trivial: number): Promise<Row[]> {
-  const find: number[] = [];
-  const claim: number[] = [];
+  const findClaim: number[] = [];
   const compose: number[] = [];
+  const recorded: number[] = [];
   const whole: number[] = [];
   let due = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -45,18 +45,20 @@ export async function benchWorkflows(base: string, headers: Record<string, strin
       }
     });
     const res = await fetch(`${base}/dev/sweep`, { method: 'POST', headers: { 'x-test-now': new Date(T + 25 * 60_000).toISOString() } });
-    const stats = (await res.json()) as { outboxAttempted: number; outboxMs: number; outboxFindMs: number; outboxComposeMs: number; outboxClaimMs: number };
+    // outboxFindMs: the sweep before find and claim became one statement (kept so the bench compares the two).
+    const stats = (await res.json()) as { outboxAttempted: number; outboxMs: number; outboxFindMs?: number; outboxClaimMs: number; outboxComposeMs: number; outboxRecordMs?: number };
     due = stats.outboxAttempted;
-    find.push(stats.outboxFindMs);
-    claim.push(stats.outboxClaimMs);
+    findClaim.push((stats.outboxFindMs ?? 0) + stats.outboxClaimMs);
     compose.push(stats.outboxComposeMs);
+    if (stats.outboxRecordMs !== undefined) recorded.push(stats.outboxRecordMs);
     whole.push(stats.outboxMs);
   }
-  const findClaim = find.map((f, i) => f + claim[i]);
   const row = (figure: string, value: number, goal = ''): Row => ({ figure, value: ms(value), baseline: ms(trivial), ratio: `${(value / trivial).toFixed(2)}×`, goal });
   return [
     row(`workflow reminder sweep, 100,000 bookings, ${due} due among ~100,000 pending reminders per round: find + claim`, median(findClaim), '≤ 50 ms'),
     row(`workflow reminder sweep: compose the ${due} (manage link each, booker's language)`, median(compose)),
-    row(`workflow reminder sweep: the whole outbox step (find, compose, claim, kept in the local mailbox)`, median(whole)),
+    // Before find and claim were one statement, the local mailbox's keep was the claim (counted above).
+    ...(recorded.length ? [row(`workflow reminder sweep: record the ${due} as kept in the local mailbox (one batch)`, median(recorded))] : []),
+    row(`workflow reminder sweep: the whole outbox step (find and claim, compose, kept in the local mailbox)`, median(whole)),
   ];
 }

@@ -26,7 +26,7 @@ export async function runScheduledSweeps(env: Bindings, now: Date) {
     }
   }
   const briefing = await step('briefings', () => sweepBriefings(env, now.getTime()), 0);
-  const outboxTimings = { findMs: 0, composeMs: 0, claimMs: 0 };
+  const outboxTimings = { claimMs: 0, composeMs: 0, recordMs: 0 };
   const outbox = await step('outbox', () => sweepOutbox(env, now.getTime(), outboxTimings), 0);
   const sessions = await step('sessions', () => pruneExpiredSessions(env), 0);
   // Webhook retries and due timed deliveries, then the 30-day prune of their log.
@@ -39,10 +39,10 @@ export async function runScheduledSweeps(env: Bindings, now: Date) {
     briefingMs: round(briefing.ms),
     outboxAttempted: outbox.value,
     outboxMs: round(outbox.ms),
-    // of which: reading the due rows, composing the queued ones (briefings, workflow messages), claiming them
-    outboxFindMs: round(outboxTimings.findMs),
-    outboxComposeMs: round(outboxTimings.composeMs),
+    // of which: finding and claiming the due rows (one statement), composing the queued ones, recording the outcomes
     outboxClaimMs: round(outboxTimings.claimMs),
+    outboxComposeMs: round(outboxTimings.composeMs),
+    outboxRecordMs: round(outboxTimings.recordMs),
     sessionsPruned: sessions.value,
     webhooksAttempted: webhooks.value,
     webhooksMs: round(webhooks.ms),

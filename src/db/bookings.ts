@@ -1,3 +1,4 @@
+import { chunked } from './batch';
 import { and, asc, eq, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
@@ -139,6 +140,11 @@ export async function loadBookingRecords(db: Db, ids: string[]): Promise<Booking
 export async function loadBookingRecords(db: Db, ids: string[], viewer: SessionUser): Promise<ViewedBooking[]>;
 export async function loadBookingRecords(db: Db, ids: string[], viewer?: SessionUser): Promise<BookingRecord[]> {
   if (ids.length === 0) return [];
+  // D1 binds at most 100 values per statement (the attendees query adds one of its own).
+  if (ids.length > 90) {
+    const slices = await Promise.all(chunked(ids).map((slice) => (viewer ? loadBookingRecords(db, slice, viewer) : loadBookingRecords(db, slice))));
+    return slices.flat();
+  }
   const rowsQuery = db
     .select({ booking: bookings, page: bookingPageFields, ...personLinkFields })
     .from(bookings)

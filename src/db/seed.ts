@@ -104,7 +104,28 @@ export const SEED_BOOKINGS: SeedBooking[] = [
   { id: 'seed-b12', series: 'seed-s11', page: 1, hosts: [3], status: 'confirmed', day: 6, hour: 18, person: 5, seq: 1 },
 ];
 
-export async function seedStatements(opts: { environment: string | undefined; now: Date; remote?: boolean }): Promise<string[]> {
+/**
+ * The default workflows of src/workflows/defaults.ts (DEFAULT_WORKFLOWS), which Node cannot load
+ * here (it imports the drizzle schema without file extensions); test/workflows/seed.test.ts
+ * keeps the two equal.
+ */
+export const SEED_DEFAULT_WORKFLOWS = [
+  { name: 'Reminder 24 hours before', trigger: 'before_start', offsetMinutes: 1440, action: 'email_booker', active: true },
+  { name: 'Reminder 1 hour before', trigger: 'before_start', offsetMinutes: 60, action: 'email_booker', active: true },
+  { name: 'We missed you', trigger: 'marked_no_show', offsetMinutes: null, action: 'email_booker', active: false },
+] as const;
+
+/** A seeded page's default workflow, once however often the seed runs (ids are the table's own). */
+const defaultWorkflow = (pageId: number, w: (typeof SEED_DEFAULT_WORKFLOWS)[number], at: number) =>
+  `INSERT INTO workflows (page_id, name, trigger, offset_minutes, action, active, created_at, updated_at) ` +
+  `SELECT ${pageId}, ${sqlLiteral(w.name)}, ${sqlLiteral(w.trigger)}, ${sqlLiteral(w.offsetMinutes)}, ${sqlLiteral(w.action)}, ${sqlLiteral(w.active)}, ${at}, ${at} ` +
+  `WHERE NOT EXISTS (SELECT 1 FROM workflows WHERE page_id = ${pageId} AND name = ${sqlLiteral(w.name)});`;
+
+/**
+ * `workflows`: give the seeded pages the defaults a new page gets (on for `npm run dev`, so its
+ * demo pages remind like real ones; off for the workers tests, whose fixtures predate them).
+ */
+export async function seedStatements(opts: { environment: string | undefined; now: Date; remote?: boolean; workflows?: boolean }): Promise<string[]> {
   assertSeedAllowed(opts.environment, opts.remote);
   const out: string[] = [];
   const createdAt = opts.now.getTime() - 14 * 86_400_000;
@@ -117,6 +138,7 @@ export async function seedStatements(opts: { environment: string | undefined; no
       out.push(insert('availability_rules', { id: u.id * 10 + day, user_id: u.id, day, start_minute: 540, end_minute: 1020 }));
     }
   }
+  const withWorkflows = opts.workflows ?? opts.environment === 'development';
   for (const p of PAGES) {
     const { hosts, ...page } = p;
     out.push(
@@ -141,6 +163,7 @@ export async function seedStatements(opts: { environment: string | undefined; no
       }),
     );
     for (const [userId, weight] of hosts) out.push(insert('page_hosts', { page_id: p.id, user_id: userId, weight }));
+    if (withWorkflows) for (const w of SEED_DEFAULT_WORKFLOWS) out.push(defaultWorkflow(p.id, w, createdAt));
   }
   for (const person of PERSONS) {
     out.push(

@@ -44,6 +44,8 @@ export type QueueTarget = {
  */
 export function queueStatements(t: QueueTarget): SQL[] {
   const due = dueFor(t.now);
+  // A timed message due now or earlier is never sent at booking time: it is skipped, with why.
+  const late = sql`(w."trigger" IN ${TIMED} AND ${due} <= ${t.now})`;
   const seatsJson = t.seats ? JSON.stringify(t.seats) : null;
   const timedOnly = t.triggers.every((x) => x === 'before_start' || x === 'after_end');
   // Instant host/address messages of a seat event carry the seat, so each seat's is its own.
@@ -53,8 +55,8 @@ export function queueStatements(t: QueueTarget): SQL[] {
     INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, status, attempts, next_attempt_at, due_at,
       last_error, created_at, workflow_id, attendee_id)
     SELECT lower(hex(randomblob(16))), b.id, ${WORKFLOW_KIND}, ${recipient}, '', '', '',
-      CASE WHEN ${due} < ${t.now} THEN 'skipped' ELSE 'pending' END, 0, ${due}, ${due},
-      CASE WHEN ${due} < ${t.now} THEN ${t.skipReason} END, ${t.now}, w.id, ${attendee}
+      CASE WHEN ${late} THEN 'skipped' ELSE 'pending' END, 0, ${due}, ${due},
+      CASE WHEN ${late} THEN ${t.skipReason} END, ${t.now}, w.id, ${attendee}
     FROM bookings b
       JOIN workflows w ON w.page_id = b.page_id AND w."trigger" IN ${triggerList(t.triggers)} AND w.action = ${action}
         AND w.active = 1 AND w.deleted_at IS NULL ${t.workflows ? sql`AND ${t.workflows}` : sql``}
@@ -94,10 +96,15 @@ export function moveTimedStatements(fromId: string, toId: string, now: number, s
     sql`UPDATE OR IGNORE email_outbox SET booking_id = ${toId}, subject = '', html = '', text_body = '',
         due_at = (SELECT CASE w."trigger" WHEN 'before_start' THEN b.start_at - w.offset_minutes * 60000 ELSE b.end_at + w.offset_minutes * 60000 END
           FROM workflows w, bookings b WHERE w.id = email_outbox.workflow_id AND b.id = ${toId})
-      WHERE booking_id = ${fromId} AND status = 'pending' AND workflow_id IN (SELECT id FROM workflows WHERE "trigger" IN ${TIMED}) ${whose}`,
+      WHERE booking_id = ${fromId} AND status = 'pending' AND workflow_id IN (SELECT id FROM workflows WHERE "trigger" IN ${TIMED}) ${whose}
+        -- An attempted message keeps its composed body (Resend holds one payload per key): it stays and is cancelled, and the new time gets a fresh one.
+        AND attempts = 0
+        -- A host reminder moves only when its host still hosts the new time (round robin may hand it to another).
+        AND NOT (workflow_id IN (SELECT id FROM workflows WHERE action = 'email_host')
+          AND to_address NOT IN (SELECT u.email FROM booking_hosts bh JOIN users u ON u.id = bh.user_id WHERE bh.booking_id = ${toId}))`,
     sql`UPDATE email_outbox SET next_attempt_at = due_at,
-        status = CASE WHEN due_at < ${now} THEN 'skipped' ELSE 'pending' END,
-        last_error = CASE WHEN due_at < ${now} THEN 'Not sent: the meeting moved to a time after this message was due' END
+        status = CASE WHEN due_at <= ${now} THEN 'skipped' ELSE 'pending' END,
+        last_error = CASE WHEN due_at <= ${now} THEN 'Not sent: the meeting moved to a time after this message was due' END
       WHERE booking_id = ${toId} AND status = 'pending' AND workflow_id IN (SELECT id FROM workflows WHERE "trigger" IN ${TIMED}) ${whose}`,
   ];
 }
@@ -117,8 +124,8 @@ export const retimeWorkflowStatement = (workflowId: number) => sql`
 
 export const settleRetimedStatement = (workflowId: number, now: number) => sql`
   UPDATE email_outbox SET next_attempt_at = due_at,
-    status = CASE WHEN due_at < ${now} THEN 'skipped' ELSE 'pending' END,
-    last_error = CASE WHEN due_at < ${now} THEN 'Not sent: the workflow changed to a time already past' END
+    status = CASE WHEN due_at <= ${now} THEN 'skipped' ELSE 'pending' END,
+    last_error = CASE WHEN due_at <= ${now} THEN 'Not sent: the workflow changed to a time already past' END
   WHERE workflow_id = ${workflowId} AND status = 'pending' AND status <> 'cancelled' AND attempts = 0`;
 
 /**

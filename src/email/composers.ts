@@ -11,7 +11,8 @@ import { composeBriefings } from '../briefing/compose';
 import { composeWorkflowMessages } from '../workflows/compose';
 import { WORKFLOW_KIND } from '../db/workflows';
 
-type Row = typeof outbox.$inferSelect;
+/** What a composer gets of a claimed row (delivery reads no bodies before composing). */
+type Row = Pick<typeof outbox.$inferSelect, 'id' | 'bookingId' | 'kind' | 'toAddress'>;
 export type Composed = { kind: 'ready'; email: RenderedEmail } | { kind: 'skip'; reason: string };
 export type ComposeContext = { env: Bindings; db: Db; origin: string; now: number };
 /**
@@ -30,4 +31,4 @@ export const COMPOSERS: Record<string, Composer> = {
 };
 
 /** Whether a row still needs its body: a composed kind not composed by an earlier attempt. */
-export const needsComposing = (row: Row) => row.kind in COMPOSERS && row.textBody === '';
+export const needsComposing = (row: Row & { textBody: string }) => row.kind in COMPOSERS && row.textBody === '';

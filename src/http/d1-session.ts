@@ -32,9 +32,14 @@ export function readDb(c: Context<AppEnv>): Db {
   return getDb(session);
 }
 
+/** Requests that answered with a write's bookmark: a read's older one must not replace it. */
+const wrote = new WeakSet<Context>();
+
 /** Answers with the newest bookmark the booker has seen: their next read starts there. */
-export function carryBookmark(c: Context<AppEnv>, bookmark: string | null | undefined) {
+export function carryBookmark(c: Context<AppEnv>, bookmark: string | null | undefined, from: 'write' | 'read' = 'write') {
   if (!bookmark || !BOOKMARK.test(bookmark) || bookmark === carried(c)) return;
+  if (from === 'read' && wrote.has(c)) return;
+  if (from === 'write') wrote.add(c);
   c.header('x-d1-bookmark', bookmark);
   const secure = new URL(c.req.url).protocol === 'https:';
   setCookie(c, BOOKMARK_COOKIE, bookmark, { path: '/', httpOnly: true, sameSite: 'Lax', secure, maxAge: 600 });
@@ -44,5 +49,5 @@ export function carryBookmark(c: Context<AppEnv>, bookmark: string | null | unde
 export const readSessionBookmark: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const session = sessions.get(c);
-  if (session) carryBookmark(c, session.getBookmark());
+  if (session) carryBookmark(c, session.getBookmark(), 'read');
 };

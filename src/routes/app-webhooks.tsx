@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
@@ -7,10 +7,12 @@ import { formatInZone } from '../domain/format';
 import { getDb } from '../db/client';
 import { users } from '../db/schema';
 import { requirePageUser } from '../http/page-auth';
-import { listDeliveries, listWebhooks, type DeliveryJson, type WebhookJson } from '../services/webhooks';
+import { csrf } from '../http/middleware';
+import { formBody } from '../http/validate';
+import { createWebhook, listDeliveries, listWebhooks, type DeliveryJson, type WebhookJson } from '../services/webhooks';
 import { WEBHOOK_EVENTS } from '../webhooks/vocab';
 import { NotFoundPage } from '../ui/not-found';
-import { WebhooksPage } from '../ui/webhooks-page';
+import { WebhooksPage, type CreateDraft } from '../ui/webhooks-page';
 import { WebhookLogPage, type DeliveryView } from '../ui/webhooks-log';
 import type { EndpointStatus, EndpointView } from '../ui/webhooks-endpoint';
 
@@ -69,19 +71,33 @@ function deliveryView(d: DeliveryJson, zone: string): DeliveryView {
 
 const zoneLabel = (zone: string, now: Date) => `${zone.replace(/_/g, ' ')} (${formatInZone(now.getTime(), zone, 'zone')})`;
 
-/** /app/webhooks: endpoints, their secrets and delivery logs (SPEC 12). Mutations go through the JSON API. */
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+
+async function webhooksPage(c: Context<AppEnv>, extra: { notice?: string; draft?: CreateDraft; secret?: string }, status: 200 | 400 | 403 = 200) {
+  const user = c.get('user');
+  const list = await listWebhooks(c.env, user);
+  // A page holding a secret must not be kept by any cache.
+  if (extra.secret) c.header('cache-control', 'no-store');
+  return c.html(<WebhooksPage user={user} endpoints={await endpointViews(c.env, user, list)} events={[...WEBHOOK_EVENTS]} {...extra} />, status);
+}
+
+/**
+ * /app/webhooks: endpoints, their secrets and delivery logs (SPEC 12). With script, mutations go
+ * through the JSON API; the create form also works as a plain post (the secret shown once here).
+ */
 export const appWebhookRoutes = new Hono<AppEnv>()
-  .get('/app/webhooks', requirePageUser, async (c) => {
-    const user = c.get('user');
-    const list = await listWebhooks(c.env, user);
-    return c.html(
-      <WebhooksPage
-        user={user}
-        endpoints={await endpointViews(c.env, user, list)}
-        events={[...WEBHOOK_EVENTS]}
-        notice={NOTICES[c.req.query('notice') ?? '']}
-      />,
-    );
+  .get('/app/webhooks', requirePageUser, (c) => webhooksPage(c, { notice: NOTICES[c.req.query('notice') ?? ''] }))
+  .post('/app/webhooks', requirePageUser, csrf, async (c) => {
+    const form = await formBody(c, { all: true });
+    const url = typeof form.url === 'string' ? form.url.trim() : '';
+    const events = asList(form.events);
+    const organization = asList(form.organization).includes('true');
+    const result = await createWebhook(c.env, c.get('user'), { url, events, ...(organization ? { organization } : {}) }, c.get('now').getTime());
+    if (result.ok) return webhooksPage(c, { notice: `Endpoint added: ${result.webhook.url}`, secret: result.secret });
+    const issues: Record<string, string> = {};
+    for (const i of result.issues ?? []) issues[String(i.path[0] ?? '')] ??= i.message;
+    const message = result.code === 'forbidden' ? result.message : 'Check the fields marked above.';
+    return webhooksPage(c, { draft: { url, events, organization, issues, message } }, result.code === 'forbidden' ? 403 : 400);
   })
   .get('/app/webhooks/:id', requirePageUser, async (c) => {
     const user = c.get('user');

@@ -14,6 +14,7 @@ import { createWorkflow, deleteWorkflow, listPageWorkflows, updateWorkflow, work
 import { AppShell } from '../ui/app-shell';
 import { WorkflowsList, listUrl } from '../ui/workflows-list';
 import { WorkflowEditor } from '../ui/workflows-editor';
+import { listWebhooks } from '../services/webhooks';
 import { draftFromWorkflow, newWorkflowDraft, readWorkflowForm, workflowBodyFromDraft, workflowIssueMap, type WorkflowDraft } from '../ui/workflows-form';
 
 const NOTICES: Record<string, string> = {
@@ -56,12 +57,12 @@ export const appWorkflowRoutes = new Hono<AppEnv>()
   .get('/app/workflows/new', requirePageUser, async (c) => {
     const page = await editablePage(c, Number(c.req.query('pageId')));
     if (!page) return cannotEdit(c);
-    return c.html(<WorkflowEditor user={c.get('user')} page={pageItem(page)} draft={newWorkflowDraft()} issues={{}} />);
+    return c.html(<WorkflowEditor user={c.get('user')} page={pageItem(page)} draft={newWorkflowDraft()} issues={{}} webhooks={await webhookChoices(c)} />);
   })
   .get('/app/workflows/:id', requirePageUser, async (c) => {
     const { workflow, page, canEdit } = await workflowContext(c);
     if (!canEdit) return cannotEdit(c, page.id);
-    return c.html(<WorkflowEditor user={c.get('user')} page={pageItem(page)} workflowId={workflow.id} savedName={workflow.name} draft={draftFromWorkflow(workflow)} issues={{}} />);
+    return c.html(<WorkflowEditor user={c.get('user')} page={pageItem(page)} workflowId={workflow.id} savedName={workflow.name} draft={draftFromWorkflow(workflow)} issues={{}} webhooks={await webhookChoices(c)} />);
   })
   // Without script the editor posts here: saved → the list, issues → the form again as typed.
   .post('/app/workflows/new', requirePageUser, csrf, async (c) => {
@@ -88,7 +89,8 @@ export const appWorkflowRoutes = new Hono<AppEnv>()
     const { workflow, page } = await workflowContext(c);
     const active = (await formBody(c)).active === 'on';
     const result = await updateWorkflow(c.env, c.get('user'), workflow.id, { active }, c.get('now').getTime());
-    if (!result.ok) refusedIssues(result);
+    // Refused (e.g. its webhook endpoint is gone): the editor says why, instead of a notice that it is on.
+    if (!result.ok) return editorAgain(c, page, { ...draftFromWorkflow(workflow), active }, refusedIssues(result), workflow);
     return c.redirect(`${listUrl(page.id)}&notice=${active ? 'on' : 'off'}`, 303);
   })
   .post('/app/workflows/:id/delete', requirePageUser, csrf, async (c) => {
@@ -112,8 +114,12 @@ function zodIssues(error: Parameters<typeof validationFailed>[0], draft: Workflo
   return issues;
 }
 
-function editorAgain(c: Context<AppEnv>, page: PageWithHostUsers, draft: WorkflowDraft, issues: Issue[], workflow?: { id: number; name: string }) {
-  return c.html(<WorkflowEditor user={c.get('user')} page={pageItem(page)} workflowId={workflow?.id} savedName={workflow?.name} draft={draft} issues={workflowIssueMap(issues)} />, 400);
+/** The endpoints the viewer may name in a webhook action: the Webhooks page's list (admins: all; others: their own). */
+const webhookChoices = (c: Context<AppEnv>) => listWebhooks(c.env, c.get('user'));
+
+async function editorAgain(c: Context<AppEnv>, page: PageWithHostUsers, draft: WorkflowDraft, issues: Issue[], workflow?: { id: number; name: string }) {
+  const webhooks = await webhookChoices(c);
+  return c.html(<WorkflowEditor user={c.get('user')} page={pageItem(page)} workflowId={workflow?.id} savedName={workflow?.name} draft={draft} issues={workflowIssueMap(issues)} webhooks={webhooks} />, 400);
 }
 
 function cannotEdit(c: Context<AppEnv>, pageId?: number) {

@@ -126,7 +126,7 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .post('/bulk', validate('json', bulkBody), async (c) => {
     const { results, committed } = await runBulk(c.env, c.get('user'), c.req.valid('json'), c.get('now').getTime());
-    if (committed.outboxIds.length || committed.calendar.length) afterCommit(c, { ok: true, bookingId: '', ...committed });
+    if (committed.outboxIds.length || committed.calendar.length || committed.bookingIds.length) afterCommit(c, { bookingId: '', ...committed });
     return c.json({ results });
   })
   .get('/:id', validate('param', textIdParam), async (c) => {
@@ -189,6 +189,10 @@ export const bookingRoutes = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     const statements = attendanceStatements(c.env.DB, db, record, status, attendeeId, now);
     if (statements === 'attendee_not_found') throw notFound('Attendee not found');
-    if (statements.length) await c.env.DB.batch(statements);
+    if (statements.length) {
+      await c.env.DB.batch(statements);
+      // The mark's workflow messages and webhook deliveries go out now, not at the next sweep.
+      afterCommit(c, { bookingId: record.booking.id, outboxIds: [] });
+    }
     return c.json({ booking: bookingJson((await loadBookingRecord(db, record.booking.id, c.get('user')))!) });
   });

@@ -28,10 +28,11 @@ export type ManagedBooking = { record: BookingRecord; attendee: typeof bookingAt
  * Resolves a manage token: the newest occurrence of its series, or the group seat. Unknown,
  * malformed and regenerated tokens all end in the same 404.
  */
-export async function resolveManageToken(c: Context<AppEnv>, token: string): Promise<ManagedBooking> {
+export async function resolveManageToken(c: Context<AppEnv>, token: string, use: 'view' | 'change' = 'view'): Promise<ManagedBooking> {
   if (!MANAGE_TOKEN_PATTERN.test(token)) throw notFound('Booking not found');
-  // A read replica will do, anchored at the booker's bookmark (a change re-reads at the primary).
-  const db = readDb(c);
+  // Viewing: a read replica will do, anchored at the booker's bookmark. Changing: the primary,
+  // so a regenerated (revoked) link or an occurrence since moved can never act on a stale copy.
+  const db = use === 'change' ? getDb(c.env.DB) : readDb(c);
   const found = await findByTokenHash(db, await hashToken(token));
   const record = found ? await loadBookingRecord(db, found.bookingId) : undefined;
   if (!found || !record) throw notFound('Booking not found');
@@ -90,7 +91,7 @@ export const manageRoutes = new Hono<AppEnv>()
     });
   })
   .post('/:token/cancel', validate('param', tokenParam), validate('json', cancelBody), async (c) => {
-    const managed = await resolveManageToken(c, c.req.valid('param').token);
+    const managed = await resolveManageToken(c, c.req.valid('param').token, 'change');
     const reason = c.req.valid('json').reason || null;
     const now = c.get('now').getTime();
     if (managed.attendee && managed.attendee.status !== 'confirmed') throw invalidState('This registration is already cancelled');
@@ -104,7 +105,7 @@ export const manageRoutes = new Hono<AppEnv>()
     return answerAfter(c, result, managed.attendee);
   })
   .post('/:token/reschedule', validate('param', tokenParam), validate('json', rescheduleBody), async (c) => {
-    const managed = await resolveManageToken(c, c.req.valid('param').token);
+    const managed = await resolveManageToken(c, c.req.valid('param').token, 'change');
     const start = c.req.valid('json').start;
     const now = c.get('now').getTime();
     if (managed.attendee && managed.attendee.status !== 'confirmed') throw invalidState('This registration is already cancelled');

@@ -3,19 +3,27 @@ import type { AppEnv } from '../env';
 import { deliverDueOfBooking, deliverOutbox } from '../email/delivery';
 import { syncCalendars } from '../calendar/sync';
 import { deliverForBookings } from '../webhooks/delivery';
-import type { ReservationResult } from './reservations';
+import type { ReservationSuccess } from './reservations';
+
+/** What a committed change leaves to send: its emails, its bookings' workflow messages and webhook deliveries, calendar updates. */
+export type Committed = Pick<ReservationSuccess, 'bookingId' | 'outboxIds' | 'calendar'> & { bookingIds?: string[] };
 
 /**
  * After a change commits: send its emails and update the calendar, without holding up the
  * response. Whatever does not finish here is picked up by the cron's outbox sweep.
  */
-export function afterCommit(c: Context<AppEnv>, result: Extract<ReservationResult, { ok: true }>) {
+export function afterCommit(c: Context<AppEnv>, result: Committed) {
+  const now = c.get('now').getTime();
+  // A bulk action names every booking it changed; one after another, so the provider is not flooded.
+  const bookingIds = [...new Set([result.bookingId, ...(result.bookingIds ?? [])].filter(Boolean))];
   const task = Promise.allSettled([
-    deliverOutbox(c.env, result.outboxIds, c.get('now').getTime()),
+    deliverOutbox(c.env, result.outboxIds, now),
     // Instant workflow messages the change queued (timed ones wait for the sweep after they are due).
-    deliverDueOfBooking(c.env, result.bookingId, c.get('now').getTime()),
+    (async () => {
+      for (const id of bookingIds) await deliverDueOfBooking(c.env, id, now);
+    })(),
     // The change's webhook deliveries (SPEC 12); timed workflow ones wait for their time.
-    deliverForBookings(c.env, [result.bookingId], c.get('now').getTime()),
+    deliverForBookings(c.env, bookingIds, now),
     syncCalendars(c.env, result.calendar ?? []),
   ]).then((outcomes) => {
     for (const o of outcomes) if (o.status === 'rejected') console.error('after commit', o.reason);

@@ -33,7 +33,8 @@ export type BulkBody = z.infer<typeof bulkBody>;
 export type BulkError = 'not_found' | 'forbidden' | 'invalid_state' | 'already_booked' | 'unavailable' | 'validation_failed' | 'internal';
 export type BulkResult = { id: string; ok: true } | { id: string; ok: false; error: BulkError; message: string };
 
-type Committed = { outboxIds: string[]; calendar: CalendarFollowUp[] };
+// bookingIds: the bookings whose workflow messages and webhook deliveries go out after the commits.
+type Committed = { outboxIds: string[]; calendar: CalendarFollowUp[]; bookingIds: string[] };
 
 const fail = (id: string, error: BulkError, message: string): BulkResult => ({ id, ok: false, error, message });
 
@@ -67,7 +68,7 @@ export async function runBulk(env: Bindings, user: SessionUser, body: BulkBody, 
   const chunks = Array.from({ length: Math.ceil(body.ids.length / 50) }, (_, i) => body.ids.slice(i * 50, i * 50 + 50));
   const loaded = await Promise.all(chunks.map((ids) => loadBookingRecords(db, ids, user)));
   const records = new Map(loaded.flat().map((r) => [r.booking.id, r]));
-  const committed: Committed = { outboxIds: [], calendar: [] };
+  const committed: Committed = { outboxIds: [], calendar: [], bookingIds: [] };
   if (body.action === 'cancel') {
     const allowed = body.ids.filter((id) => !check(user, records.get(id), id, 'delete', 'upcoming', now));
     const locks = await lockSets(env, allowed);
@@ -83,6 +84,7 @@ export async function runBulk(env: Bindings, user: SessionUser, body: BulkBody, 
       if (!result.ok) return fail(id, result.code, result.message);
       committed.outboxIds.push(...result.outboxIds);
       committed.calendar.push(...(result.calendar ?? []));
+      committed.bookingIds.push(result.bookingId);
       return { id, ok: true };
     });
     return { results, committed };
@@ -95,7 +97,10 @@ export async function runBulk(env: Bindings, user: SessionUser, body: BulkBody, 
     const statements = attendanceStatements(env.DB, db, record!, action, undefined, now);
     // One batch per booking, as the single action does; a group occurrence marks every attendee.
     try {
-      if (statements !== 'attendee_not_found' && statements.length) await env.DB.batch(statements);
+      if (statements !== 'attendee_not_found' && statements.length) {
+        await env.DB.batch(statements);
+        committed.bookingIds.push(id);
+      }
     } catch (error) {
       console.error('bulk attendance', id, error);
       return fail(id, 'unavailable', 'Could not mark this booking just now; try again');

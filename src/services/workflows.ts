@@ -14,6 +14,7 @@ import { d1Statement } from '../db/batch';
 import { bookings, outbox, workflows, type Workflow } from '../db/schema';
 import { bookingScopeCondition } from '../db/scope';
 import { cancelWorkflowStatement, retimeWorkflowStatement, settleRetimedStatement } from '../db/workflows';
+import { cancelWorkflowDeliveriesStatement, retimeWorkflowDeliveriesStatements } from '../webhooks/workflow-action';
 import type { SessionUser } from '../domain/permissions';
 import {
   BODY_MAX, OFFSET_MAX, OFFSET_MIN, SUBJECT_MAX, TEMPLATE_VARIABLES, WORKFLOW_ACTIONS, WORKFLOW_TRIGGERS, isTimedTrigger, workflowIssues,
@@ -22,7 +23,7 @@ import {
 import { ApiError, type Issue } from '../http/errors';
 import { typedText } from '../http/schemas';
 import { authorizePage } from './scheduling-pages';
-import { applyStatements, upcomingRanges } from '../workflows/apply';
+import { applyToExistingStatements } from '../workflows/apply';
 import { webhookProblem } from '../workflows/webhook-target';
 
 export { TEMPLATE_VARIABLES };
@@ -116,9 +117,7 @@ export async function createWorkflow(env: Bindings, user: SessionUser, pageId: n
   }).returning();
   // The new row's id inside the same batch: ids only grow, and a batch runs alone.
   const newId = sql`(SELECT max(id) FROM workflows WHERE page_id = ${pageId})`;
-  const apply = body.applyToExisting && body.active && body.action !== 'webhook'
-    ? applyStatements(pageId, newId, body.trigger, now, await upcomingRanges(env.DB, pageId, now))
-    : [];
+  const apply = body.applyToExisting && body.active ? await applyToExistingStatements(env.DB, pageId, newId, body.trigger, body.action, now) : [];
   const [created] = await env.DB.batch([d1Statement(env.DB, insert), ...apply.map((q) => d1Statement(env.DB, q))]);
   const [row] = await db.select().from(workflows).where(eq(workflows.id, (created.results[0] as { id: number }).id));
   return { ok: true, workflow: workflowJson(row) };
@@ -153,10 +152,11 @@ export async function updateWorkflow(env: Bindings, user: SessionUser, id: numbe
   const retime = !reroute && next.offsetMinutes !== old.offsetMinutes;
   const recompose = next.subject !== old.subject || next.body !== old.body;
   const statements: ReturnType<typeof sql>[] = [];
-  if (!next.active || reroute) statements.push(cancelWorkflowStatement(id, !next.active ? 'Not sent: the workflow was turned off' : 'Not sent: the workflow changed'));
-  else if (retime || recompose) statements.push(retimeWorkflowStatement(id), settleRetimedStatement(id, now));
-  if (next.active && patch.applyToExisting && next.action !== 'webhook')
-    statements.push(...applyStatements(old.pageId, sql`${id}`, next.trigger, now, await upcomingRanges(env.DB, old.pageId, now)));
+  if (!next.active || reroute) {
+    const reason = !next.active ? 'Not sent: the workflow was turned off' : 'Not sent: the workflow changed';
+    statements.push(cancelWorkflowStatement(id, reason), cancelWorkflowDeliveriesStatement(id, reason, now));
+  } else if (retime || recompose) statements.push(retimeWorkflowStatement(id), settleRetimedStatement(id, now), ...(retime ? retimeWorkflowDeliveriesStatements(id, now) : []));
+  if (next.active && patch.applyToExisting) statements.push(...(await applyToExistingStatements(env.DB, old.pageId, sql`${id}`, next.trigger, next.action, now)));
   const db = getDb(env.DB);
   await env.DB.batch([
     d1Statement(env.DB, db.update(workflows).set({ ...next, updatedAt: now }).where(eq(workflows.id, id))),
@@ -174,6 +174,7 @@ export async function deleteWorkflow(env: Bindings, user: SessionUser, id: numbe
   await env.DB.batch([
     d1Statement(env.DB, db.update(workflows).set({ deletedAt: now, active: false, updatedAt: now }).where(eq(workflows.id, id))),
     d1Statement(env.DB, cancelWorkflowStatement(id, 'Not sent: the workflow was deleted')),
+    d1Statement(env.DB, cancelWorkflowDeliveriesStatement(id, 'Not sent: the workflow was deleted', now)),
   ]);
   return { ok: true };
 }

@@ -15,7 +15,11 @@ export type WorkflowEditorProps = {
   savedName?: string;
   draft: WorkflowDraft;
   issues: WorkflowIssues;
+  /** The webhook endpoints the viewer may name (admins: all; others: their own). */
+  webhooks: WebhookChoice[];
 };
+
+export type WebhookChoice = { id: string; url: string; ownerId: number | null; active: boolean };
 
 const ACTION_HINTS: Record<string, string> = {
   email_booker: 'Each booker, in their own language; group bookings: every attendee.',
@@ -72,7 +76,43 @@ function When({ d, issues }: { d: WorkflowDraft; issues: WorkflowIssues }) {
   );
 }
 
-function Action({ d, issues }: { d: WorkflowDraft; issues: WorkflowIssues }) {
+const webhookWords = (w: WebhookChoice) => [w.url, w.ownerId === null ? 'Organization' : '', w.active ? '' : 'Paused'].filter(Boolean).join(' · ');
+
+/** A choice of the viewer's endpoints; with none yet, the way to add one (the field is then absent, and saving says so). */
+function WebhookField({ d, issues, webhooks }: { d: WorkflowDraft; issues: WorkflowIssues; webhooks: WebhookChoice[] }) {
+  if (webhooks.length === 0)
+    return (
+      <div class="pe-field wf-when-webhook">
+        <p class="wf-empty-webhooks" id="f-webhookId">
+          You have no webhooks yet. <a href="/app/webhooks">Add one on the Webhooks page</a>, then pick it here.
+        </p>
+        <FieldError name="webhookId" issues={issues} />
+      </div>
+    );
+  // One saved before that is no longer among them (deleted, or not the viewer's) stays visible instead of silently changing.
+  const unknown = d.webhookId && !webhooks.some((w) => w.id === d.webhookId);
+  return (
+    <Field name="webhookId" label="Webhook" hint="Paused webhooks get nothing until resumed. Manage them on the Webhooks page." issues={issues} class="wf-when-webhook">
+      <select {...control('webhookId', issues, true)}>
+        <option value="" selected={!d.webhookId}>
+          Pick a webhook
+        </option>
+        {unknown && (
+          <option value={d.webhookId} selected>
+            A webhook you cannot use
+          </option>
+        )}
+        {webhooks.map((w) => (
+          <option value={w.id} selected={w.id === d.webhookId}>
+            {webhookWords(w)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+function Action({ d, issues, webhooks }: { d: WorkflowDraft; issues: WorkflowIssues; webhooks: WebhookChoice[] }) {
   return (
     <Section id="do" title="Do this">
       <fieldset class="pe-choices" aria-describedby="e-action">
@@ -93,9 +133,7 @@ function Action({ d, issues }: { d: WorkflowDraft; issues: WorkflowIssues }) {
       <Field name="to" label="Email address" issues={issues} class="wf-when-address">
         <input {...control('to', issues)} type="email" value={d.to} maxlength={254} autocomplete="off" placeholder="team@example.com" />
       </Field>
-      <Field name="webhookId" label="Webhook" hint="The id of one of your webhooks (Webhooks page)." issues={issues} class="wf-when-webhook">
-        <input {...control('webhookId', issues, true)} value={d.webhookId} maxlength={64} autocomplete="off" spellcheck={false} />
-      </Field>
+      <WebhookField d={d} issues={issues} webhooks={webhooks} />
     </Section>
   );
 }
@@ -213,7 +251,7 @@ export function WorkflowEditor(p: WorkflowEditorProps) {
             </Field>
           </Section>
           <When d={d} issues={p.issues} />
-          <Action d={d} issues={p.issues} />
+          <Action d={d} issues={p.issues} webhooks={p.webhooks} />
           <Message d={d} issues={p.issues} />
           <Settings d={d} issues={p.issues} isNew={!p.workflowId} />
           <div class="pe-bar">

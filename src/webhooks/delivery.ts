@@ -113,7 +113,7 @@ async function cancel(db: Db, ids: { id: string; reason: string }[], now: number
 }
 
 /** Attempts the given due rows: composes bodies where none is kept yet, then claims and sends each. */
-async function attemptRows(db: Db, rows: Row[], now: number): Promise<number> {
+async function attemptRows(db: Db, rows: Row[], now: number, startedAt = Date.now()): Promise<number> {
   if (rows.length === 0) return 0;
   const composed = await composePayloads(db, rows);
   const cancelled: { id: string; reason: string }[] = [];
@@ -135,7 +135,8 @@ async function attemptRows(db: Db, rows: Row[], now: number): Promise<number> {
         const { row, body } = sendable[next++];
         if (!(await claim(db, row, body, now))) continue;
         attempted++;
-        await record(db, row, row.delivery.attempts + 1, await post(row, body, now), now);
+        // Signed at the time it is sent (receivers refuse stale timestamps), on the run's clock.
+        await record(db, row, row.delivery.attempts + 1, await post(row, body, now + (Date.now() - startedAt)), now);
       }
     }),
   );
@@ -167,11 +168,12 @@ export async function deliverForBookings(env: Bindings, bookingIds: string[], no
 /** The cron's sweep: due deliveries a page at a time (retries, timed workflow deliveries, missed immediate sends). */
 export async function sweepWebhooks(env: Bindings, now: number): Promise<number> {
   const db = getDb(env.DB);
+  const startedAt = Date.now();
   let seen = 0;
   let attempted = 0;
   while (seen < MAX_PER_SWEEP) {
     const rows = await dueDeliveriesQuery(db, now);
-    attempted += await attemptRows(db, rows, now);
+    attempted += await attemptRows(db, rows, now, startedAt);
     seen += rows.length;
     // Each row of a page leaves the due set (sent, rescheduled, failed, cancelled, or claimed by another worker).
     if (rows.length < PAGE) break;

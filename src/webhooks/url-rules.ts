@@ -18,6 +18,9 @@ const V4_BLOCKS: [number, number][] = [
   [0xa9fe0000, 16], // link-local, 169.254.169.254 (metadata) included
   [0xac100000, 12], // 172.16/12
   [0xc0000000, 24], // 192.0.0/24 IETF protocol assignments
+  [0xc0000200, 24], // 192.0.2/24 TEST-NET-1
+  [0xc6336400, 24], // 198.51.100/24 TEST-NET-2
+  [0xcb007100, 24], // 203.0.113/24 TEST-NET-3
   [0xc0a80000, 16], // 192.168/16
   [0xc6120000, 15], // 198.18/15 benchmarking
   [0xe0000000, 3], // multicast, reserved and broadcast (224/4, 240/4)
@@ -65,10 +68,15 @@ export function refusedHost(hostname: string): string | null {
   const firstFiveZero = g.slice(0, 5).every((x) => x === 0);
   // ::, ::1, IPv4-compatible (::a.b.c.d) and IPv4-mapped (::ffff:a.b.c.d) all hide a v4 or local address.
   if (firstFiveZero && (g[5] === 0 || g[5] === 0xffff)) return 'IPv4-mapped, loopback and unspecified IPv6 addresses are refused';
+  // SIIT (::ffff:0:a.b.c.d) hides a v4 address too.
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return 'IPv4-translated IPv6 addresses are refused';
   if ((g[0] & 0xfe00) === 0xfc00) return 'Unique local IPv6 addresses (fc00::/7) are refused';
   if ((g[0] & 0xffc0) === 0xfe80) return 'Link-local IPv6 addresses (fe80::/10) are refused';
+  if ((g[0] & 0xffc0) === 0xfec0) return 'Site-local IPv6 addresses (fec0::/10) are refused';
+  // 6to4 (2002::/16) wraps a v4 address in groups 1–2: refused when that address would be.
+  if (g[0] === 0x2002 && V4_BLOCKS.some((b) => inBlock(((g[1] << 16) | g[2]) >>> 0, b))) return 'That 6to4 address wraps a private or reserved IPv4 address';
   if ((g[0] & 0xff00) === 0xff00) return 'Multicast IPv6 addresses are refused';
-  if (g[0] === 0x64 && g[1] === 0xff9b) return 'NAT64 addresses are refused';
+  if (g[0] === 0x64 && g[1] === 0xff9b) return 'NAT64 addresses are refused'; // 64:ff9b::/96 and 64:ff9b:1::/48
   return null;
 }
 

@@ -41,8 +41,8 @@ export function timedDeliveriesStatement(bookingId: string, now: number, workflo
   const one = workflowId === undefined ? sql`` : sql` AND w.id = ${workflowId}`;
   return sql`INSERT INTO webhook_deliveries (id, endpoint_id, event_type, booking_id, workflow_id, timed, status, attempts, due_at, next_attempt_at, reason, created_at, updated_at)
     SELECT ${newDeliveryIdSql}, endpoint_id, ${WORKFLOW_EVENT}, booking_id, workflow_id, 1,
-      CASE WHEN due < ${now} THEN 'skipped' ELSE 'pending' END, 0, due, CASE WHEN due < ${now} THEN NULL ELSE due END,
-      CASE WHEN due < ${now} THEN 'due before the booking was made' END, ${now}, ${now}
+      CASE WHEN due <= ${now} THEN 'skipped' ELSE 'pending' END, 0, due, CASE WHEN due <= ${now} THEN NULL ELSE due END,
+      CASE WHEN due <= ${now} THEN 'due before the booking was made' END, ${now}, ${now}
     FROM (SELECT e.id AS endpoint_id, b.id AS booking_id, w.id AS workflow_id, ${dueOf} AS due
       FROM bookings b JOIN workflows w ON w.page_id = b.page_id AND w.trigger IN ('before_start', 'after_end')
       JOIN webhook_endpoints e ON e.id = w.webhook_id
@@ -82,9 +82,9 @@ function moveTimed(fromId: string, toId: string, now: number): SQL[] {
         AND ${changedNow(toId, now)}`,
     // Moved to a time already past due: recorded, not sent.
     sql`UPDATE webhook_deliveries SET
-        status = CASE WHEN due_at < ${now} THEN 'skipped' ELSE 'pending' END,
-        reason = CASE WHEN due_at < ${now} THEN 'due before the booking was moved there' END,
-        next_attempt_at = CASE WHEN due_at < ${now} THEN NULL ELSE due_at END
+        status = CASE WHEN due_at <= ${now} THEN 'skipped' ELSE 'pending' END,
+        reason = CASE WHEN due_at <= ${now} THEN 'due before the booking was moved there' END,
+        next_attempt_at = CASE WHEN due_at <= ${now} THEN NULL ELSE due_at END
       WHERE booking_id = ${toId} AND timed = 1 AND status = 'pending' AND attempts = 0 AND updated_at = ${now}`,
   ];
 }
@@ -114,4 +114,23 @@ export function workflowWebhookStatements(event: BookingEvent, eventId: string, 
     case 'booking.attendance_marked':
       return [triggered];
   }
+}
+
+/** A webhook workflow turned off, deleted or rerouted: its pending deliveries go nowhere. */
+export const cancelWorkflowDeliveriesStatement = (workflowId: number, reason: string, now: number) =>
+  sql`UPDATE webhook_deliveries SET status = 'cancelled', reason = ${reason}, next_attempt_at = NULL, updated_at = ${now}
+    WHERE workflow_id = ${workflowId} AND status = 'pending'`;
+
+/** A timed webhook workflow's new offset: its never-attempted deliveries are due again (already past: skipped). */
+export function retimeWorkflowDeliveriesStatements(workflowId: number, now: number): SQL[] {
+  return [
+    sql`UPDATE webhook_deliveries SET updated_at = ${now},
+        due_at = (SELECT ${dueOf} FROM workflows w, bookings b WHERE w.id = webhook_deliveries.workflow_id AND b.id = webhook_deliveries.booking_id)
+      WHERE workflow_id = ${workflowId} AND timed = 1 AND status = 'pending' AND attempts = 0`,
+    sql`UPDATE webhook_deliveries SET
+        status = CASE WHEN due_at <= ${now} THEN 'skipped' ELSE 'pending' END,
+        reason = CASE WHEN due_at <= ${now} THEN 'the workflow changed to a time already past' END,
+        next_attempt_at = CASE WHEN due_at <= ${now} THEN NULL ELSE due_at END
+      WHERE workflow_id = ${workflowId} AND timed = 1 AND status = 'pending' AND attempts = 0`,
+  ];
 }

@@ -7,7 +7,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queueStatements } from '../db/workflows';
-import { isTimedTrigger, type WorkflowTrigger } from '../domain/workflows';
+import { isTimedTrigger, type WorkflowAction, type WorkflowTrigger } from '../domain/workflows';
+import { timedDeliveriesForPageStatement } from '../webhooks/workflow-action';
 
 export const APPLY_CHUNK = 2_000;
 /** With four recipient kinds per range this stays well below D1's 1,000 statements. */
@@ -46,4 +47,16 @@ export function applyStatements(pageId: number, workflow: SQL, trigger: Workflow
       skipReason: 'Not sent: the workflow was added after this message was due',
     });
   });
+}
+
+/**
+ * What saving `workflow` with applyToExisting queues, to run in the save's batch: email
+ * messages in ranges (above); a webhook action's timed deliveries through the webhooks engine,
+ * one statement of a few bound values whatever the number of bookings.
+ */
+export async function applyToExistingStatements(d1: D1Database, pageId: number, workflow: SQL, trigger: WorkflowTrigger, action: WorkflowAction, now: number): Promise<SQL[]> {
+  if (!appliesToExisting(trigger)) return [];
+  // The engine takes a number; a new workflow's id is only known inside the batch, as SQL (bound alike).
+  if (action === 'webhook') return [timedDeliveriesForPageStatement(workflow as unknown as number, now)];
+  return applyStatements(pageId, workflow, trigger, now, await upcomingRanges(d1, pageId, now));
 }

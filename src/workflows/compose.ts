@@ -109,7 +109,7 @@ export async function composeWorkflowMessages(env: Bindings, ids: string[], now:
   const origin = env.APP_URL.replace(/\/+$/, '');
   const { results: rows } = await env.DB.prepare(MATERIAL).bind(JSON.stringify(ids)).all<Material>();
   const results = new Map<string, ComposedMessage>();
-  const tokens: { h: string; s: string | null; a: string | null }[] = [];
+  const tokens: { token: string; s: string | null; a: string | null }[] = [];
   for (const m of rows) {
     const stale = staleReason(m, now);
     if (stale) {
@@ -122,7 +122,7 @@ export async function composeWorkflowMessages(env: Bindings, ids: string[], now:
     // A working link only where it is asked for and not yet composed (a retry keeps its mail).
     if (m.fresh && m.action === 'email_booker' && `${subject}\n${body}`.includes('manageUrl')) {
       const token = newManageToken();
-      tokens.push({ h: await hashToken(token), s: m.attendee_id ? null : m.series_id, a: m.attendee_id });
+      tokens.push({ token, s: m.attendee_id ? null : m.series_id, a: m.attendee_id });
       manageUrl = `${origin}/b/${m.slug}/manage/${token}`;
     }
     const values: Record<TemplateVariable, string> = {
@@ -136,10 +136,12 @@ export async function composeWorkflowMessages(env: Bindings, ids: string[], now:
     results.set(m.id, { kind: 'ready', email: render(locale, subject, body, values) });
   }
   for (const id of ids) if (!results.has(id)) results.set(id, { kind: 'skip', reason: 'Not sent: its booking or workflow is gone' });
+  // Hashed together, not one await per row in the loop (a sweep composes a thousand links).
+  const hashed = await Promise.all(tokens.map(async ({ token, s, a }) => ({ h: await hashToken(token), s, a })));
   // Every link's token in one statement, however many (D1 counts statements per invocation).
   const statements = tokens.length
     ? [env.DB.prepare(`INSERT INTO manage_tokens (hash, series_id, attendee_id, created_at)
-        SELECT e.value ->> 'h', e.value ->> 's', e.value ->> 'a', ?2 FROM json_each(?1) AS e`).bind(JSON.stringify(tokens), now)]
+        SELECT e.value ->> 'h', e.value ->> 's', e.value ->> 'a', ?2 FROM json_each(?1) AS e`).bind(JSON.stringify(hashed), now)]
     : [];
   return { results, statements };
 }

@@ -43,9 +43,22 @@ function statementsFor(event: BookingEvent): SQL[] {
         cancelPendingStatement(event.bookingId, event.attendeeId ? 'Not sent: the booker left this meeting' : 'Not sent: the booking was cancelled', event.attendeeId),
         ...instant('booking_cancelled'),
       ];
-    case 'booking.attendance_marked':
+    case 'booking.attendance_marked': {
       // A group mark with no seat changed queues nothing.
       if (seats && seats.length === 0) return [];
-      return instant(event.attendance === 'no_show' ? 'marked_no_show' : 'marked_attended');
+      const [trigger, opposite] = event.attendance === 'no_show' ? (['marked_no_show', 'marked_attended'] as const) : (['marked_attended', 'marked_no_show'] as const);
+      // Only a mark that holds after this batch (a racing request may have marked otherwise) queues its message.
+      const holds = seats
+        ? sql`EXISTS (SELECT 1 FROM booking_attendees ma WHERE ma.booking_id = b.id AND ma.attendance = ${event.attendance} AND ma.id IN (SELECT value FROM json_each(${JSON.stringify(seats)})))`
+        : sql`b.attendance = ${event.attendance}`;
+      const seatOnly = seats ? sql`AND (attendee_id IS NULL OR attendee_id IN (SELECT value FROM json_each(${JSON.stringify(seats)})))` : sql``;
+      return [
+        // The mark changed its mind: what the other mark queued and has not yet sent goes nowhere.
+        sql`UPDATE email_outbox SET status = 'cancelled', last_error = 'Not sent: the attendance mark changed'
+          WHERE booking_id = ${event.bookingId} AND status = 'pending' AND attempts = 0
+            AND workflow_id IN (SELECT id FROM workflows WHERE "trigger" = ${opposite}) ${seatOnly}`,
+        ...queueStatements({ bookings: sql`b.id = ${event.bookingId} AND ${holds}`, triggers: [trigger], seats, now: event.now, skipReason: '' }),
+      ];
+    }
   }
 }

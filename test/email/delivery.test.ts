@@ -4,6 +4,8 @@ import worker from '../../src/index';
 import { call, env, json, seed } from '../helpers';
 import { fakeResend } from '../fakes';
 import { deliverOutbox, sweepOutbox, MAX_ATTEMPTS } from '../../src/email/delivery';
+import { claimSql, claimWindow } from '../../src/email/claim';
+import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const BASE = 'https://resend.fake';
@@ -156,6 +158,36 @@ describe('outbox delivery through Resend', () => {
     expect(await row(id)).toMatchObject({ status: 'sent', provider_message_id: 'local-mailbox' });
     const mailbox = await call('/dev/mailbox');
     expect(mailbox.status).toBe(200);
+  });
+});
+
+describe('the sweep’s find and claim', () => {
+  /** EXPLAIN QUERY PLAN of a claim statement, its details joined. */
+  async function plan(window: Parameters<typeof claimSql>[0]) {
+    const { sql, params } = new SQLiteAsyncDialect().sqlToQuery(claimSql(window, NOW.getTime()));
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+    return results.map((r) => r.detail).join('\n');
+  }
+
+  it('finds the oldest due rows on the due index, in its order (no sort, no scan of the outbox)', async () => {
+    const details = await plan(claimWindow.due(NOW.getTime(), 1000));
+    expect(details).toMatch(/SEARCH email_outbox USING (COVERING )?INDEX email_outbox_due_idx \(status=\? AND next_attempt_at<\?\)/);
+    expect(details).not.toMatch(/SCAN email_outbox\b|TEMP B-TREE/);
+  });
+
+  it('a booking’s due messages (the immediate send) on the booking index', async () => {
+    const details = await plan(claimWindow.booking('seed-b01', NOW.getTime()));
+    expect(details).toMatch(/INDEX email_outbox_booking_idx/);
+    expect(details).not.toMatch(/SCAN email_outbox\b/);
+  });
+
+  it('claims by lease and returns no bodies: a confirmation already claimed is not claimed again until its lease ends', async () => {
+    const id = await pendingEmail('booking_host_notification', null);
+    const { sql, params } = new SQLiteAsyncDialect().sqlToQuery(claimSql(claimWindow.ids([id]), NOW.getTime()));
+    const first = await env.DB.prepare(sql).bind(...params).all();
+    expect(first.results).toEqual([{ id, booking_id: null, kind: 'booking_host_notification', to_address: 'alice@acme.test', attempts: 1, fresh: 0, status: 'pending' }]);
+    expect((await env.DB.prepare(sql).bind(...params).all()).results).toEqual([]);
+    expect(await row(id)).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: NOW.getTime() + 120_000 });
   });
 });
 

@@ -4,7 +4,7 @@ import { createWebhookBody } from '../../src/services/webhooks';
 
 describe('endpoint URL rules (SPEC 12)', () => {
   it('production: https to a public host only', () => {
-    for (const url of ['https://hooks.example.com/in', 'https://8.8.8.8/x', 'https://[2606:4700::1111]/x', 'https://172.32.0.1/', 'https://100.128.0.1/', 'https://hooks.example.com:8443/a?b=1'])
+    for (const url of ['https://hooks.example.com/in', 'https://8.8.8.8/x', 'https://[2606:4700::1111]/x', 'https://172.32.0.1/', 'https://100.128.0.1/', 'https://hooks.example.com:8443/a?b=1', 'https://[2002:808:808::1]/'])
       expect(urlProblem(url, 'production'), url).toBeNull();
   });
 
@@ -20,6 +20,8 @@ describe('endpoint URL rules (SPEC 12)', () => {
     // Hostnames the URL parser turns into IP literals.
     'IP literal spellings': ['https://0x7f.1/', 'https://2130706433/', 'https://127.1/', 'https://0177.0.0.1/', 'https://0xa9.0xfe.0xa9.0xfe/', 'https://3232235777/', 'https://0/'],
     multicast: ['https://224.0.0.1/', 'https://255.255.255.255/', 'https://[ff02::1]/'],
+    // v4 addresses inside other IPv6 forms, site-local, and the documentation ranges.
+    'wrapped and reserved': ['https://[2002:7f00:1::]/', 'https://[2002:a9fe:a9fe::1]/', 'https://[::ffff:0:127.0.0.1]/', 'https://[fec0::1]/', 'https://[64:ff9b:1::a00:1]/', 'https://192.0.2.10/', 'https://198.51.100.7/', 'https://203.0.113.9/'],
     credentials: ['https://user:secret@hooks.example.com/'],
     'not a URL': ['hooks.example.com', '', 'https://'],
   };

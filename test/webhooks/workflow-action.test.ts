@@ -102,4 +102,19 @@ describe("workflows' webhook action goes through the webhooks engine (SPEC 11/12
     expect(fake.calls).toHaveLength(1);
     await env.DB.prepare('UPDATE workflows SET active = 1 WHERE id = ?').bind(reminder).run();
   });
+
+  it('editing the workflow through the API moves its pending delivery to the new offset; turning it off there cancels it', async () => {
+    fake = receiver('https://flow.test');
+    const start = Date.parse('2027-01-21T14:00:00Z');
+    const id = await book(new Date(start).toISOString());
+    await untilCalls(fake.calls, 1);
+    const token = await login('admin@example.com');
+    expect((await call(`/api/workflows/${reminder}`, { method: 'PATCH', token, now, body: { offsetMinutes: 30 } })).status).toBe(200);
+    expect((await mine(id)).find((d) => d.workflow_id === reminder)).toMatchObject({ status: 'pending', due_at: start - HOUR / 2 });
+    expect((await call(`/api/workflows/${reminder}`, { method: 'PATCH', token, now, body: { active: false } })).status).toBe(200);
+    expect((await mine(id)).find((d) => d.workflow_id === reminder)).toMatchObject({ status: 'cancelled' });
+    await sweepWebhooks(env, start);
+    expect(fake.calls).toHaveLength(1);
+    await env.DB.prepare('UPDATE workflows SET active = 1, offset_minutes = 60 WHERE id = ?').bind(reminder).run();
+  });
 });

@@ -24,14 +24,20 @@ beforeAll(async () => {
 
 const shape = (rows: Awaited<ReturnType<typeof workflowMessages>>) => rows.map((r) => [r.name, iso(r.due_at), r.status]);
 
-/** D1 that runs `before` once, just ahead of the first batch it is asked for (the delivery's, after it read the due rows). */
-function d1Interleaving(db: D1Database, before: () => Promise<unknown>): D1Database {
+/**
+ * D1 that runs `before` once, just ahead of the `at`-th batch it is asked for: the 1st is the
+ * sweep's find-and-claim, the 2nd what the delivery writes after composing (kept, or the bodies
+ * stored and read before Resend).
+ */
+function d1Interleaving(db: D1Database, before: () => Promise<unknown>, at = 1): D1Database {
   let done = false;
+  let batches = 0;
   return new Proxy(db, {
     get(target, prop) {
       const value = Reflect.get(target, prop);
       if (prop === 'batch' && !done)
         return async (statements: D1PreparedStatement[]) => {
+          if (++batches < at) return target.batch(statements);
           done = true;
           await before();
           return target.batch(statements);
@@ -129,6 +135,39 @@ describe('timed reminders', () => {
     await sweepOutbox({ ...withResend, DB: cancelBehind }, Date.parse('2026-12-02T15:00:00Z'));
     expect(fake.calls.filter((c) => c.idempotencyKey === day.id)).toEqual([]);
     expect((await workflowMessages(id))[0].status).not.toBe('sent');
+  });
+
+  it('a cancel that commits after the claim, while the reminder is composed, keeps it out of the mailbox (the record re-checks)', async () => {
+    const { id, token } = await book(slug, '2026-12-08T15:00:00Z');
+    const cancelAfterClaim = d1Interleaving(env.DB, async () => {
+      expect((await call(`/api/public/manage/${token}/cancel`, { now: '2026-12-07T15:00:00Z', body: {} })).status).toBe(200);
+    }, 2);
+    await sweepOutbox({ ...env, DB: cancelAfterClaim }, Date.parse('2026-12-07T15:00:00Z'));
+    expect((await workflowMessages(id)).map((r) => [r.status, r.text_body])).toEqual([['cancelled', ''], ['cancelled', '']]);
+  });
+
+  it('a cancel that commits after the claim, before the send, stops it (Resend is never called)', async () => {
+    fake = fakeResend(BASE, [{ status: 200 }]);
+    const { id } = await book(slug, '2026-12-09T15:00:00Z');
+    const [day] = await workflowMessages(id);
+    const cancelAfterClaim = d1Interleaving(env.DB, () => env.DB.prepare(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`).bind(id).run(), 2);
+    await sweepOutbox({ ...withResend, DB: cancelAfterClaim }, Date.parse('2026-12-08T15:00:00Z'));
+    expect(fake.calls.filter((c) => c.idempotencyKey === day.id)).toEqual([]);
+    expect((await workflowMessages(id))[0].status).not.toBe('sent');
+  });
+
+  it('a due reminder whose booking stopped being confirmed is never claimed: skipped with why, out of the due set', async () => {
+    const { id } = await book(slug, '2026-12-10T15:00:00Z');
+    // As a change that forgot to cancel its messages would leave it.
+    await env.DB.prepare(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`).bind(id).run();
+    const at = Date.parse('2026-12-09T15:00:00Z');
+    expect(await sweepOutbox(env, at)).toBeGreaterThanOrEqual(1);
+    const [day, hour] = await workflowMessages(id);
+    expect(day).toMatchObject({ status: 'skipped', attempts: 0, last_error: 'Not sent: the booking was cancelled before it was due', text_body: '' });
+    expect(hour.status).toBe('pending');
+    expect(await sweepOutbox(env, at)).toBe(0);
+    await sweepOutbox(env, Date.parse('2026-12-10T14:00:00Z'));
+    expect((await workflowMessages(id))[1]).toMatchObject({ status: 'skipped', attempts: 0 });
   });
 
   it('two sweeps racing for the same due reminders send each once', async () => {
