@@ -10,6 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { timeRequests } from './timing.ts';
 
 type Row = { figure: string; value: string; baseline: string; ratio: string; goal: string };
 type Timer = (n: number, make: (i: number) => Promise<Response>) => Promise<{ median: number; statuses: Record<number, number> }>;
@@ -161,22 +162,7 @@ export async function benchDistance(state: string, port: number, opts: { now: st
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const time: Timer = async (n, make) => {
-  const times: number[] = [];
-  const statuses: Record<number, number> = {};
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    const res = await make(i);
-    await res.arrayBuffer();
-    times.push(performance.now() - t);
-    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-  }
-  return { median: median(times), statuses };
-};
+const time: Timer = timeRequests;
 
 /** Alone: the dev seed, three bench hosts and the collective page, on a fresh local D1. */
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -20,6 +20,7 @@ import { benchBookerPages } from './booker-pages.ts';
 import { benchSlots } from './slots.ts';
 import { benchWorkflows } from './workflows.ts';
 import { benchDistance, benchEdge, edgeData } from './edge.ts';
+import { median, timeRequests } from './timing.ts';
 
 // BENCH_PORT: another port, so two benches (or a helper's dev server) do not meet on one.
 const PORT = Number(process.env.BENCH_PORT ?? 8793);
@@ -29,10 +30,6 @@ const BOOKINGS = 100_000;
 const DAY = 86_400_000;
 const MIN = 60_000;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const rows: { figure: string; value: string; baseline: string; ratio: string; goal: string }[] = [];
 const record = (figure: string, value: number, unit: string, baseline?: number, goal = '') =>
   rows.push({
@@ -117,19 +114,6 @@ function benchData(now: number): string {
   }
   lines.push(edgeData(now));
   return lines.join('\n');
-}
-
-async function timeRequests(n: number, make: (i: number) => Promise<Response>): Promise<{ median: number; statuses: Record<number, number> }> {
-  const times: number[] = [];
-  const statuses: Record<number, number> = {};
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    const res = await make(i);
-    await res.arrayBuffer();
-    times.push(performance.now() - t);
-    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-  }
-  return { median: median(times), statuses };
 }
 
 async function serverBench() {

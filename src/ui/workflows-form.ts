@@ -4,6 +4,7 @@
  * by field.
  */
 import type { Issue } from '../http/errors';
+import type { WorkflowJson } from '../services/workflows';
 import { isTimed, offsetParts } from './workflows-words';
 
 export type WorkflowDraft = {
@@ -26,17 +27,7 @@ export type WorkflowDraft = {
 /** A field name → its message ('' for the form as a whole). */
 export type WorkflowIssues = Record<string, string>;
 
-type SavedWorkflow = {
-  name: string;
-  trigger: string;
-  offsetMinutes: number | null;
-  action: string;
-  to: string | null;
-  subject: string | null;
-  body: string | null;
-  webhookId: string | null;
-  active: boolean;
-};
+type SavedWorkflow = Pick<WorkflowJson, 'name' | 'trigger' | 'offsetMinutes' | 'action' | 'to' | 'subject' | 'body' | 'webhookId' | 'active'>;
 
 export function draftFromWorkflow(w: SavedWorkflow): WorkflowDraft {
   const offset = offsetParts(w.offsetMinutes ?? 60);

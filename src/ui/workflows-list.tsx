@@ -1,19 +1,10 @@
 import { AppShell } from './app-shell';
 import type { SessionUser } from '../domain/permissions';
+import type { WorkflowJson } from '../services/workflows';
 import { actionWords, isEmailAction, triggerWords } from './workflows-words';
 
 /** A workflow as the list shows it (the API's workflow object, or the fields of it we need). */
-export type WorkflowItem = {
-  id: number;
-  name: string;
-  trigger: string;
-  offsetMinutes: number | null;
-  action: string;
-  to: string | null;
-  subject: string | null;
-  body: string | null;
-  active: boolean;
-};
+export type WorkflowItem = Pick<WorkflowJson, 'id' | 'name' | 'trigger' | 'offsetMinutes' | 'action' | 'to' | 'subject' | 'body' | 'active'>;
 
 export type WorkflowPage = { id: number; title: string; slug: string };
 

@@ -1,0 +1,18 @@
+/** How the benches time requests: sequential, body read, median and status counts. */
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function timeRequests(n: number, make: (i: number) => Promise<Response>): Promise<{ median: number; statuses: Record<number, number> }> {
+  const times: number[] = [];
+  const statuses: Record<number, number> = {};
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await make(i);
+    await res.arrayBuffer();
+    times.push(performance.now() - t);
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  }
+  return { median: median(times), statuses };
+}
