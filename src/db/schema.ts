@@ -485,6 +485,22 @@ export const outbox = sqliteTable(
   ],
 );
 
+/** A delivery's claim on an outbox row (migration 0017; src/email/claim.ts). */
+export const outboxLeases = sqliteTable(
+  'email_outbox_leases',
+  {
+    outboxId: text('outbox_id').primaryKey(),
+    until: integer('until').notNull(),
+    taken: integer('taken').notNull().default(1),
+    bookingId: text('booking_id'),
+    kind: text('kind').notNull(),
+    toAddress: text('to_address').notNull(),
+    attempts: integer('attempts').notNull(),
+    fresh: integer('fresh').notNull(),
+  },
+  (t) => [index('email_outbox_leases_until_idx').on(t.until)],
+);
+
 /** Workflows (SPEC 11, migration 0015): subject/body null = the catalogue's text in the recipient's language. */
 export const workflows = sqliteTable(
   'workflows',

@@ -85,6 +85,15 @@ export function cancelPendingStatement(bookingId: string, reason: string, seat?:
 }
 
 /**
+ * A message no delivery has tried: no attempt recorded and none in flight (a claim's lease, which
+ * counts as an attempt even if it never finished). Such a message can still be moved or re-timed;
+ * an attempted one keeps the body it was composed with (Resend holds one payload per key).
+ */
+export const neverAttempted = sql.raw(
+  `(email_outbox.attempts = 0 AND NOT EXISTS (SELECT 1 FROM email_outbox_leases l WHERE l.outbox_id = email_outbox.id))`,
+);
+
+/**
  * A reschedule: the pending timed messages of the old booking (a seat move: that seat's) go to
  * the new one, due again from its start and end, their bodies cleared so they are composed
  * for the new time; one already due then is skipped. A message the new booking already holds
@@ -98,7 +107,7 @@ export function moveTimedStatements(fromId: string, toId: string, now: number, s
           FROM workflows w, bookings b WHERE w.id = email_outbox.workflow_id AND b.id = ${toId})
       WHERE booking_id = ${fromId} AND status = 'pending' AND workflow_id IN (SELECT id FROM workflows WHERE "trigger" IN ${TIMED}) ${whose}
         -- An attempted message keeps its composed body (Resend holds one payload per key): it stays and is cancelled, and the new time gets a fresh one.
-        AND attempts = 0
+        AND ${neverAttempted}
         -- A host reminder moves only when its host still hosts the new time (round robin may hand it to another).
         AND NOT (workflow_id IN (SELECT id FROM workflows WHERE action = 'email_host')
           AND to_address NOT IN (SELECT u.email FROM booking_hosts bh JOIN users u ON u.id = bh.user_id WHERE bh.booking_id = ${toId}))`,
@@ -120,18 +129,18 @@ export const retimeWorkflowStatement = (workflowId: number) => sql`
     due_at = (SELECT CASE w."trigger" WHEN 'before_start' THEN b.start_at - w.offset_minutes * 60000 ELSE b.end_at + w.offset_minutes * 60000 END
       FROM workflows w, bookings b WHERE w.id = email_outbox.workflow_id AND b.id = email_outbox.booking_id),
     subject = '', html = '', text_body = ''
-  WHERE workflow_id = ${workflowId} AND status = 'pending' AND status <> 'cancelled' AND attempts = 0`;
+  WHERE workflow_id = ${workflowId} AND status = 'pending' AND status <> 'cancelled' AND ${neverAttempted}`;
 
 export const settleRetimedStatement = (workflowId: number, now: number) => sql`
   UPDATE email_outbox SET next_attempt_at = due_at,
     status = CASE WHEN due_at <= ${now} THEN 'skipped' ELSE 'pending' END,
     last_error = CASE WHEN due_at <= ${now} THEN 'Not sent: the workflow changed to a time already past' END
-  WHERE workflow_id = ${workflowId} AND status = 'pending' AND status <> 'cancelled' AND attempts = 0`;
+  WHERE workflow_id = ${workflowId} AND status = 'pending' AND status <> 'cancelled' AND ${neverAttempted}`;
 
 /**
  * What a delivery claim adds for a workflow message: its booking is still confirmed (and its
- * seat still on it), unless it is the message about the cancellation itself. In the claim's
- * own conditional UPDATE, so a sweep overlapping a cancel sends nothing after it.
+ * seat still on it), unless it is the message about the cancellation itself. In every write
+ * delivery makes after the claim, so a sweep overlapping a cancel sends nothing after it.
  */
 export const stillDueCondition = sql.raw(`(email_outbox.workflow_id IS NULL
   OR (SELECT w."trigger" FROM workflows w WHERE w.id = email_outbox.workflow_id) = 'booking_cancelled'

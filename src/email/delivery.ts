@@ -1,12 +1,13 @@
 /**
  * Outbox delivery. Rows are found and claimed in one statement (./claim.ts: a lease, so
- * overlapping sweeps and the immediate send never both send one row), sent through Resend with
+ * overlapping sweeps and the immediate send never both send one row; it ends with the write of
+ * the row's outcome), sent through Resend with
  * the row id as the Idempotency-Key (./resend-send.ts), retried with exponential backoff on
  * 429/5xx/network errors and marked failed on any other 4xx or after MAX_ATTEMPTS. Briefings
  * and workflow messages are queued without a body and composed after the claim, by their
- * kind's composer (./composers.ts). The claim refuses a workflow message whose booking is no
- * longer confirmed, and every write after it re-checks that, so a sweep overlapping a cancel
- * sends nothing after it. Without RESEND_API_KEY mail stays in the local mailbox (/dev/mailbox).
+ * kind's composer (./composers.ts), which skips a workflow message whose booking is no longer
+ * confirmed; every write after it re-checks that, so a sweep overlapping a cancel sends nothing
+ * after it. Without RESEND_API_KEY mail stays in the local mailbox (/dev/mailbox).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Bindings } from '../env';
@@ -14,7 +15,7 @@ import { getDb, type Db } from '../db/client';
 import { chunked, d1Statement } from '../db/batch';
 import { stillDueCondition } from '../db/workflows';
 import { COMPOSERS, type Composed } from './composers';
-import { claimRows, claimWindow, type Claimed } from './claim';
+import { claimRows, claimWindow, pruneLeasesSql, releaseSql, type Claimed } from './claim';
 import { BOOKER_FACING, attempt, record, type Mail } from './resend-send';
 
 export { MAX_ATTEMPTS, backoffMs } from './resend-send';
@@ -75,9 +76,10 @@ async function compose(env: Bindings, db: Db, rows: Claimed[], now: number) {
     if (composed.kind === 'skip') skipped.push({ id, reason: composed.reason });
     else if (fresh.has(id)) bodies.push({ id, subject: composed.email.subject, html: composed.email.html, text: composed.email.text });
   }
-  const skip = chunked(skipped, 200).map((slice) =>
+  const skip = chunked(skipped, 200).flatMap((slice) => [
     d1Statement(env.DB, sql`UPDATE email_outbox SET status = 'skipped', last_error = e.value ->> 'reason' FROM json_each(${json(slice)}) AS e WHERE ${PENDING_BY_ID}`),
-  );
+    d1Statement(env.DB, releaseSql(slice.map((s) => s.id))),
+  ]);
   return { skippedIds: new Set(skipped.map((s) => s.id)), bodies, statements: [...depends, ...skip] };
 }
 
@@ -98,17 +100,18 @@ const keptBookingsStatement = (env: Bindings, rows: Claimed[]) => {
 async function keepLocally(env: Bindings, rows: Claimed[], done: Awaited<ReturnType<typeof compose>>, now: number) {
   const bodyOf = new Map(done.bodies.map((b) => [b.id, b]));
   const kept = rows.filter((r) => !done.skippedIds.has(r.id));
-  const entries = kept.map((r) => bodyOf.get(r.id) ?? { id: r.id });
+  const entries = kept.map((r) => ({ ...bodyOf.get(r.id), id: r.id, attempts: r.attempts }));
   const statements = [
     ...done.statements,
-    ...chunked(entries, 200).map((slice) =>
+    ...chunked(entries, 200).flatMap((slice) => [
       d1Statement(
         env.DB,
-        sql`UPDATE email_outbox SET status = 'sent', sent_at = ${now}, provider_message_id = 'local-mailbox',
+        sql`UPDATE email_outbox SET status = 'sent', sent_at = ${now}, provider_message_id = 'local-mailbox', attempts = e.value ->> 'attempts',
             subject = coalesce(e.value ->> 'subject', subject), html = coalesce(e.value ->> 'html', html), text_body = coalesce(e.value ->> 'text', text_body)
           FROM json_each(${json(slice)}) AS e WHERE ${PENDING_BY_ID} AND ${stillDueCondition}`,
       ),
-    ),
+      d1Statement(env.DB, releaseSql(slice.map((e) => e.id))),
+    ]),
     ...keptBookingsStatement(env, kept),
   ];
   if (statements.length) await env.DB.batch(statements);
@@ -177,7 +180,7 @@ async function deliverWindow(env: Bindings, window: SQL, now: number, pacer: Pac
 /** Sends the given outbox rows now (right after the commit that wrote them). */
 export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
   const pacer = { waitedMs: 0, budgetMs: REQUEST_WAIT_BUDGET_MS };
-  for (const slice of chunked(ids, 500)) await deliverWindow(env, claimWindow.ids(slice), now, pacer);
+  for (const slice of chunked(ids, 500)) await deliverWindow(env, claimWindow.ids(slice, now), now, pacer);
 }
 
 /**
@@ -201,5 +204,6 @@ export async function sweepOutbox(env: Bindings, now: number, timings: SweepTimi
     // Every claimed row leaves the due set (its lease, then sent, failed, skipped or due later).
     if (page.claimed < BATCH) break;
   }
+  await env.DB.batch([d1Statement(env.DB, pruneLeasesSql(now))]);
   return attempted;
 }

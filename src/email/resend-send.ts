@@ -6,7 +6,7 @@ import { Resend } from 'resend';
 import { eq, sql } from 'drizzle-orm';
 import type { Bindings } from '../env';
 import type { Db } from '../db/client';
-import { bookings, outbox } from '../db/schema';
+import { bookings, outbox, outboxLeases } from '../db/schema';
 import type { Claimed } from './claim';
 
 export const MAX_ATTEMPTS = 8;
@@ -58,13 +58,14 @@ export async function record(db: Db, row: Mail, outcome: Outcome, now: number) {
       ? // Once Resend has it, the body (which may hold a booker's manage link) is not kept.
         db
           .update(outbox)
-          .set({ status: 'sent', sentAt: now, providerMessageId: outcome.providerId, lastError: null, html: '', textBody: '', ics: null })
+          .set({ status: 'sent', attempts, sentAt: now, providerMessageId: outcome.providerId, lastError: null, html: '', textBody: '', ics: null })
           .where(eq(outbox.id, row.id))
       : outcome.kind === 'failed' || attempts >= MAX_ATTEMPTS
         ? // Never sent now either: a body holding a manage or set-password link is not kept.
-          db.update(outbox).set({ status: 'failed', lastError: outcome.error, html: '', textBody: '', ics: null }).where(eq(outbox.id, row.id))
-        : db.update(outbox).set({ lastError: outcome.error, nextAttemptAt: now + backoffMs(attempts, outcome.retryAfterSeconds) }).where(eq(outbox.id, row.id));
-  const statements = [update];
+          db.update(outbox).set({ status: 'failed', attempts, lastError: outcome.error, html: '', textBody: '', ics: null }).where(eq(outbox.id, row.id))
+        : db.update(outbox).set({ attempts, lastError: outcome.error, nextAttemptAt: now + backoffMs(attempts, outcome.retryAfterSeconds) }).where(eq(outbox.id, row.id));
+  // The attempt the claim counted is recorded with its outcome, and the claim's lease ends.
+  const statements = [update, db.delete(outboxLeases).where(eq(outboxLeases.outboxId, row.id)) as unknown as typeof update];
   if (row.bookingId && BOOKER_FACING.includes(row.kind)) {
     const status = outcome.kind === 'sent' ? 'sent' : outcome.kind === 'failed' || attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
     statements.push(

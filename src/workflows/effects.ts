@@ -7,7 +7,7 @@ import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { BookingEvent } from '../services/booking-events';
 import type { WorkflowTrigger } from '../domain/workflows';
-import { cancelPendingStatement, moveTimedStatements, queueStatements } from '../db/workflows';
+import { cancelPendingStatement, moveTimedStatements, neverAttempted, queueStatements } from '../db/workflows';
 
 const TIMED: WorkflowTrigger[] = ['before_start', 'after_end'];
 const INSIDE_WINDOW_MADE = 'Not sent: the booking was made after this message was due';
@@ -55,7 +55,7 @@ function statementsFor(event: BookingEvent): SQL[] {
       return [
         // The mark changed its mind: what the other mark queued and has not yet sent goes nowhere.
         sql`UPDATE email_outbox SET status = 'cancelled', last_error = 'Not sent: the attendance mark changed'
-          WHERE booking_id = ${event.bookingId} AND status = 'pending' AND attempts = 0
+          WHERE booking_id = ${event.bookingId} AND status = 'pending' AND ${neverAttempted}
             AND workflow_id IN (SELECT id FROM workflows WHERE "trigger" = ${opposite}) ${seatOnly}`,
         ...queueStatements({ bookings: sql`b.id = ${event.bookingId} AND ${holds}`, triggers: [trigger], seats, now: event.now, skipReason: '' }),
       ];

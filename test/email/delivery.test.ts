@@ -4,7 +4,7 @@ import worker from '../../src/index';
 import { call, env, json, seed } from '../helpers';
 import { fakeResend } from '../fakes';
 import { deliverOutbox, sweepOutbox, MAX_ATTEMPTS } from '../../src/email/delivery';
-import { claimSql, claimWindow } from '../../src/email/claim';
+import { claimRows, claimSql, claimWindow } from '../../src/email/claim';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -131,8 +131,8 @@ describe('outbox delivery through Resend', () => {
   it('a send that never finished (worker died mid-request) is retried once its lease runs out', async () => {
     fake = fakeResend(BASE, [{ status: 200, body: { id: 'msg_after_lease' } }]);
     const id = await pendingEmail('booking_host_notification', null);
-    // As a claim leaves it: one attempt taken, leased for two minutes, never recorded.
-    await env.DB.prepare('UPDATE email_outbox SET attempts = 1, next_attempt_at = ? WHERE id = ?').bind(NOW.getTime() + 120_000, id).run();
+    // A real claim whose worker never got to send or record: leased for two minutes.
+    expect((await claimRows(env.DB, claimWindow.ids([id], NOW.getTime()), NOW.getTime())).claimed.map((r) => r.attempts)).toEqual([1]);
     await sweepOutbox(withResend, NOW.getTime() + 60_000);
     expect(fake.calls.length).toBe(0);
     await sweepOutbox(withResend, NOW.getTime() + 120_000);
@@ -171,23 +171,49 @@ describe('the sweep’s find and claim', () => {
 
   it('finds the oldest due rows on the due index, in its order (no sort, no scan of the outbox)', async () => {
     const details = await plan(claimWindow.due(NOW.getTime(), 1000));
-    expect(details).toMatch(/SEARCH email_outbox USING (COVERING )?INDEX email_outbox_due_idx \(status=\? AND next_attempt_at<\?\)/);
-    expect(details).not.toMatch(/SCAN email_outbox\b|TEMP B-TREE/);
+    expect(details).toMatch(/SEARCH o USING (COVERING )?INDEX email_outbox_due_idx \(status=\? AND next_attempt_at<\?\)/);
+    expect(details).not.toMatch(/SCAN (email_outbox|o)\b|TEMP B-TREE/);
+    // Whether a row is held: one look-up on the lease table's key.
+    expect(details).toMatch(/SEARCH l USING INDEX sqlite_autoindex_email_outbox_leases_1 \(outbox_id=\?\)/);
   });
 
   it('a booking’s due messages (the immediate send) on the booking index', async () => {
     const details = await plan(claimWindow.booking('seed-b01', NOW.getTime()));
     expect(details).toMatch(/INDEX email_outbox_booking_idx/);
-    expect(details).not.toMatch(/SCAN email_outbox\b/);
+    expect(details).not.toMatch(/SCAN (email_outbox|o|l)\b/);
   });
 
   it('claims by lease and returns no bodies: a confirmation already claimed is not claimed again until its lease ends', async () => {
     const id = await pendingEmail('booking_host_notification', null);
-    const { sql, params } = new SQLiteAsyncDialect().sqlToQuery(claimSql(claimWindow.ids([id]), NOW.getTime()));
-    const first = await env.DB.prepare(sql).bind(...params).all();
-    expect(first.results).toEqual([{ id, booking_id: null, kind: 'booking_host_notification', to_address: 'alice@acme.test', attempts: 1, fresh: 0, status: 'pending' }]);
-    expect((await env.DB.prepare(sql).bind(...params).all()).results).toEqual([]);
-    expect(await row(id)).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: NOW.getTime() + 120_000 });
+    const claim = (at: number) => {
+      const { sql, params } = new SQLiteAsyncDialect().sqlToQuery(claimSql(claimWindow.ids([id], at), at));
+      return env.DB.prepare(sql).bind(...params).all();
+    };
+    const at = NOW.getTime();
+    expect((await claim(at)).results).toEqual([{ id, booking_id: null, kind: 'booking_host_notification', to_address: 'alice@acme.test', attempts: 1, fresh: 0 }]);
+    expect((await claim(at)).results).toEqual([]);
+    expect((await claim(at + 119_999)).results).toEqual([]);
+    // The claim writes nothing to the outbox row: its outcome is recorded there once.
+    expect(await row(id)).toMatchObject({ status: 'pending', attempts: 0, next_attempt_at: at });
+    // A lease that ran out (its send never finished) is taken over, and that attempt counts.
+    expect((await claim(at + 120_000)).results).toMatchObject([{ id, attempts: 2 }]);
+  });
+
+  it('a sweep’s page of 1,000 claims writes only the lease table: the outbox rows are untouched until their outcome', async () => {
+    const ids = await Promise.all(Array.from({ length: 3 }, () => pendingEmail('booking_host_notification', null)));
+    const before = await env.DB.prepare(`SELECT id, attempts, next_attempt_at, status FROM email_outbox WHERE id IN (?, ?, ?) ORDER BY id`).bind(...ids).all();
+    const { claimed } = await claimRows(env.DB, claimWindow.due(NOW.getTime(), 1000), NOW.getTime());
+    expect(claimed.map((r) => r.id)).toEqual(expect.arrayContaining(ids));
+    const after = await env.DB.prepare(`SELECT id, attempts, next_attempt_at, status FROM email_outbox WHERE id IN (?, ?, ?) ORDER BY id`).bind(...ids).all();
+    expect(after.results).toEqual(before.results);
+    // The next page of the same sweep does not see the rows held.
+    expect((await claimRows(env.DB, claimWindow.due(NOW.getTime(), 1000), NOW.getTime())).claimed).toEqual([]);
+    // Delivered: the outcome is on the row (with the attempt) and the leases are gone.
+    await deliverOutbox(env, [], NOW.getTime());
+    await sweepOutbox(env, NOW.getTime() + 120_000);
+    const done = await env.DB.prepare(`SELECT status, attempts FROM email_outbox WHERE id IN (?, ?, ?)`).bind(...ids).all();
+    expect(done.results).toEqual(ids.map(() => ({ status: 'sent', attempts: 2 })));
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM email_outbox_leases WHERE outbox_id IN (?, ?, ?)`).bind(...ids).first('n')).toBe(0);
   });
 });
 

@@ -26,7 +26,7 @@ const shape = (rows: Awaited<ReturnType<typeof workflowMessages>>) => rows.map((
 
 /**
  * D1 that runs `before` once, just ahead of the `at`-th batch it is asked for: the 1st is the
- * sweep's find-and-claim, the 2nd what the delivery writes after composing (kept, or the bodies
+ * sweep's find-and-claim (a lease), the 2nd what the delivery writes after composing (kept, or the bodies
  * stored and read before Resend).
  */
 function d1Interleaving(db: D1Database, before: () => Promise<unknown>, at = 1): D1Database {
@@ -127,7 +127,7 @@ describe('timed reminders', () => {
     expect((await workflowMessages(id)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   });
 
-  it('the claim itself refuses a reminder whose booking stopped being confirmed after it was read (Resend is never called)', async () => {
+  it('a reminder whose booking stopped being confirmed just before the claim is never sent: its composer skips it (Resend is never called)', async () => {
     fake = fakeResend(BASE, [{ status: 200 }]);
     const { id } = await book(slug, '2026-12-03T15:00:00Z');
     const [day] = await workflowMessages(id);
@@ -146,6 +146,23 @@ describe('timed reminders', () => {
     expect((await workflowMessages(id)).map((r) => [r.status, r.text_body])).toEqual([['cancelled', ''], ['cancelled', '']]);
   });
 
+  it('a reschedule that commits while a reminder is in flight leaves that one behind: the new time gets a fresh reminder, composed for it', async () => {
+    const { id, token } = await book(slug, '2026-12-14T15:00:00Z');
+    const [day] = await workflowMessages(id);
+    let moved = '';
+    const rescheduleAfterClaim = d1Interleaving(env.DB, async () => {
+      const res = await call(`/api/public/manage/${token}/reschedule`, { now: '2026-12-13T15:00:00Z', body: { start: '2026-12-16T15:00:00Z' } });
+      expect(res.status).toBe(200);
+      moved = (await res.json<any>()).booking.id;
+    }, 2);
+    await sweepOutbox({ ...env, DB: rescheduleAfterClaim }, Date.parse('2026-12-13T15:00:00Z'));
+    // The claimed message was composed for the old time: it never goes out as the new time's reminder.
+    expect((await workflowMessages(id)).find((r) => r.id === day.id)).toMatchObject({ status: 'cancelled' });
+    const fresh = (await workflowMessages(moved)).find((r) => r.name === 'Reminder 24 hours before')!;
+    expect(fresh).toMatchObject({ status: 'pending', due_at: Date.parse('2026-12-15T15:00:00Z'), text_body: '' });
+    expect(fresh.id).not.toBe(day.id);
+  });
+
   it('a cancel that commits after the claim, before the send, stops it (Resend is never called)', async () => {
     fake = fakeResend(BASE, [{ status: 200 }]);
     const { id } = await book(slug, '2026-12-09T15:00:00Z');
@@ -156,7 +173,7 @@ describe('timed reminders', () => {
     expect((await workflowMessages(id))[0].status).not.toBe('sent');
   });
 
-  it('a due reminder whose booking stopped being confirmed is never claimed: skipped with why, out of the due set', async () => {
+  it('a due reminder whose booking stopped being confirmed is skipped with why by its first sweep, out of the due set', async () => {
     const { id } = await book(slug, '2026-12-10T15:00:00Z');
     // As a change that forgot to cancel its messages would leave it.
     await env.DB.prepare(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`).bind(id).run();
