@@ -40,7 +40,9 @@ type Material = {
   seat_here: number | null;
   host_names: string | null;
   recipient_locale: string | null;
+  recipient_timezone: string | null;
   host_locale: string | null;
+  host_timezone: string | null;
   fresh: number;
 };
 
@@ -51,7 +53,9 @@ const MATERIAL = `SELECT o.id, o.to_address, o.attendee_id, o.text_body = '' AS 
     (SELECT group_concat(name, ', ') FROM (SELECT u.name FROM booking_hosts bh JOIN users u ON u.id = bh.user_id
       WHERE bh.booking_id = b.id ORDER BY u.id = b.host_id DESC, u.id)) AS host_names,
     (SELECT u.locale FROM users u WHERE u.email = o.to_address) AS recipient_locale,
-    (SELECT u.locale FROM users u WHERE u.id = b.host_id) AS host_locale
+    (SELECT u.timezone FROM users u WHERE u.email = o.to_address) AS recipient_timezone,
+    (SELECT u.locale FROM users u WHERE u.id = b.host_id) AS host_locale,
+    (SELECT u.timezone FROM users u WHERE u.id = b.host_id) AS host_timezone
   FROM json_each(?1) AS e
     JOIN email_outbox o ON o.id = e.value
     JOIN workflows w ON w.id = o.workflow_id
@@ -69,14 +73,14 @@ function staleReason(m: Material, now: number): string | null {
   return null;
 }
 
-/** The recipient's language and zone: a booker's (or seat's) own; a host's language in the page zone; an address the primary host's. */
+/** The recipient's language and zone: a booker's (or seat's) own, a host's own; a fixed address reads the primary host's. */
 function readerOf(m: Material): { locale: Locale; zone: string } {
   if (m.action === 'email_booker')
     return m.attendee_id
       ? { locale: localeOf(m.seat_locale), zone: m.seat_timezone ?? m.timezone }
       : { locale: localeOf(m.booker_locale), zone: m.booker_timezone ?? m.timezone };
-  if (m.action === 'email_host') return { locale: localeOf(m.recipient_locale), zone: m.timezone };
-  return { locale: localeOf(m.host_locale), zone: m.timezone };
+  if (m.action === 'email_host') return { locale: localeOf(m.recipient_locale), zone: m.recipient_timezone ?? m.timezone };
+  return { locale: localeOf(m.host_locale), zone: m.host_timezone ?? m.timezone };
 }
 
 /** The message's subject and body templates: the workflow's own, else the catalogue's for its trigger. */

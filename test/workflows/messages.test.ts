@@ -61,14 +61,18 @@ describe('template variables', () => {
     expect(day.text_body).toContain('/b/wf-words/manage/');
   });
 
-  it('a host email: the host’s language, the page’s zone, no manage link; a collective booking sends one to each host', async () => {
+  it('a host email: the host’s language and zone, no manage link; a collective booking sends one to each host', async () => {
     const collective = await createPage('wf-pair', { strategy: 'collective', hosts: [{ userId: 2 }, { userId: 3 }] });
     await addWorkflow(collective.id, { name: 'Tell hosts', trigger: 'booking_created', action: 'email_host', body: '{{hostName}}: {{bookerName}} at {{start}}' });
     const { id } = await book(collective.slug, '2026-12-01T15:00:00Z', { timezone: 'Asia/Tokyo', name: 'Pat' });
+    // One host has moved to India (a half-hour zone) by the time it goes out; the other is in the page's New York.
+    await env.DB.prepare(`UPDATE users SET timezone = 'Asia/Kolkata' WHERE email = 'rep1@example.com'`).run();
     await sweep(NOW);
     const rows = (await workflowMessages(id)).filter((r) => r.name === 'Tell hosts');
     expect(rows.map((r) => [r.to_address, r.status])).toEqual([['manager@example.com', 'sent'], ['rep1@example.com', 'sent']]);
     expect(rows[0].text_body).toBe('Maya Manager, Ravi Rep: Pat at Tuesday, December 1, 2026 at 10:00 AM (America/New_York)');
+    expect(rows[1].text_body).toBe('Maya Manager, Ravi Rep: Pat at Tuesday, December 1, 2026 at 8:30 PM (Asia/Kolkata)');
+    await env.DB.prepare(`UPDATE users SET timezone = 'America/New_York' WHERE email = 'rep1@example.com'`).run();
   });
 });
 
