@@ -17,9 +17,14 @@ const TIMED = sql.raw(`('before_start','after_end')`);
 /** A trigger list as SQL literals (our own vocabulary, never user input). */
 const triggerList = (triggers: readonly WorkflowTrigger[]) => sql.raw(`(${triggers.map((t) => `'${t.replace(/[^a-z_]/g, '')}'`).join(',')})`);
 
-/** When workflow `w`'s message for booking `b` is due: a timed trigger's offset from the meeting, else now. */
-const dueFor = (now: number) =>
-  sql`(CASE w."trigger" WHEN 'before_start' THEN b.start_at - w.offset_minutes * 60000 WHEN 'after_end' THEN b.end_at + w.offset_minutes * 60000 ELSE ${now} END)`;
+/**
+ * When timed workflow `w`'s message (or webhook delivery) for booking `b` is due: its offset
+ * before the start or after the end. The one place that rule is written in SQL.
+ */
+export const timedDueAt = sql.raw(`(CASE w."trigger" WHEN 'before_start' THEN b.start_at - w.offset_minutes * 60000 ELSE b.end_at + w.offset_minutes * 60000 END)`);
+
+/** When workflow `w`'s message for booking `b` is due: a timed trigger's time, else now. */
+const dueFor = (now: number) => sql`(CASE WHEN w."trigger" IN ${TIMED} THEN ${timedDueAt} ELSE ${now} END)`;
 
 export type QueueTarget = {
   /** Which bookings (alias b), e.g. one by id, or a page's upcoming ones in a start range. */
@@ -103,7 +108,7 @@ export function moveTimedStatements(fromId: string, toId: string, now: number, s
   const whose = seat ? sql`AND attendee_id = ${seat}` : sql``;
   return [
     sql`UPDATE OR IGNORE email_outbox SET booking_id = ${toId}, subject = '', html = '', text_body = '',
-        due_at = (SELECT CASE w."trigger" WHEN 'before_start' THEN b.start_at - w.offset_minutes * 60000 ELSE b.end_at + w.offset_minutes * 60000 END
+        due_at = (SELECT ${timedDueAt}
           FROM workflows w, bookings b WHERE w.id = email_outbox.workflow_id AND b.id = ${toId})
       WHERE booking_id = ${fromId} AND status = 'pending' AND workflow_id IN (SELECT id FROM workflows WHERE "trigger" IN ${TIMED}) ${whose}
         -- An attempted message keeps its composed body (Resend holds one payload per key): it stays and is cancelled, and the new time gets a fresh one.
@@ -126,7 +131,7 @@ export const cancelWorkflowStatement = (workflowId: number, reason: string) =>
 /** A timed workflow's new offset: its pending messages not yet attempted are due again (past due: skipped). */
 export const retimeWorkflowStatement = (workflowId: number) => sql`
   UPDATE email_outbox SET
-    due_at = (SELECT CASE w."trigger" WHEN 'before_start' THEN b.start_at - w.offset_minutes * 60000 ELSE b.end_at + w.offset_minutes * 60000 END
+    due_at = (SELECT ${timedDueAt}
       FROM workflows w, bookings b WHERE w.id = email_outbox.workflow_id AND b.id = email_outbox.booking_id),
     subject = '', html = '', text_body = ''
   WHERE workflow_id = ${workflowId} AND status = 'pending' AND status <> 'cancelled' AND ${neverAttempted}`;

@@ -13,6 +13,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { BookingEvent } from '../services/booking-events';
 import { newDeliveryIdSql } from '../db/webhooks';
+import { timedDueAt } from '../db/workflows';
 import { WORKFLOW_EVENT } from './vocab';
 import { changedNow, ownerMaySee } from './conditions';
 
@@ -31,8 +32,6 @@ function triggerOf(event: BookingEvent): Trigger {
   }
 }
 
-/** A timed workflow's due time for a booking (aliases w and b). */
-const dueOf = sql.raw(`CASE w.trigger WHEN 'before_start' THEN b.start_at - w.offset_minutes * 60000 ELSE b.end_at + w.offset_minutes * 60000 END`);
 
 const liveWebhookWorkflow = sql.raw(`w.action = 'webhook' AND w.active = 1 AND w.deleted_at IS NULL AND e.active = 1 AND e.deleted_at IS NULL`);
 
@@ -43,7 +42,7 @@ export function timedDeliveriesStatement(bookingId: string, now: number, workflo
     SELECT ${newDeliveryIdSql}, endpoint_id, ${WORKFLOW_EVENT}, booking_id, workflow_id, 1,
       CASE WHEN due <= ${now} THEN 'skipped' ELSE 'pending' END, 0, due, CASE WHEN due <= ${now} THEN NULL ELSE due END,
       CASE WHEN due <= ${now} THEN 'due before the booking was made' END, ${now}, ${now}
-    FROM (SELECT e.id AS endpoint_id, b.id AS booking_id, w.id AS workflow_id, ${dueOf} AS due
+    FROM (SELECT e.id AS endpoint_id, b.id AS booking_id, w.id AS workflow_id, ${timedDueAt} AS due
       FROM bookings b JOIN workflows w ON w.page_id = b.page_id AND w.trigger IN ('before_start', 'after_end')
       JOIN webhook_endpoints e ON e.id = w.webhook_id
       WHERE b.id = ${bookingId} AND b.status = 'confirmed' AND ${liveWebhookWorkflow}${one}
@@ -58,7 +57,7 @@ export function timedDeliveriesStatement(bookingId: string, now: number, workflo
 export function timedDeliveriesForPageStatement(workflowId: number, now: number): SQL {
   return sql`INSERT INTO webhook_deliveries (id, endpoint_id, event_type, booking_id, workflow_id, timed, status, attempts, due_at, next_attempt_at, created_at, updated_at)
     SELECT ${newDeliveryIdSql}, endpoint_id, ${WORKFLOW_EVENT}, booking_id, workflow_id, 1, 'pending', 0, due, due, ${now}, ${now}
-    FROM (SELECT e.id AS endpoint_id, b.id AS booking_id, w.id AS workflow_id, ${dueOf} AS due
+    FROM (SELECT e.id AS endpoint_id, b.id AS booking_id, w.id AS workflow_id, ${timedDueAt} AS due
       FROM workflows w JOIN webhook_endpoints e ON e.id = w.webhook_id
       JOIN bookings b ON b.page_id = w.page_id AND b.status = 'confirmed' AND b.start_at > ${now}
       WHERE w.id = ${workflowId} AND w.trigger IN ('before_start', 'after_end') AND ${liveWebhookWorkflow}
@@ -76,7 +75,7 @@ const cancelTimed = (bookingId: string, now: number, reason: string) =>
 function moveTimed(fromId: string, toId: string, now: number): SQL[] {
   return [
     sql`UPDATE OR IGNORE webhook_deliveries SET booking_id = ${toId}, updated_at = ${now},
-        due_at = (SELECT ${dueOf} FROM workflows w, bookings b WHERE w.id = webhook_deliveries.workflow_id AND b.id = ${toId})
+        due_at = (SELECT ${timedDueAt} FROM workflows w, bookings b WHERE w.id = webhook_deliveries.workflow_id AND b.id = ${toId})
       WHERE booking_id = ${fromId} AND timed = 1 AND status = 'pending' AND attempts = 0
         AND EXISTS (SELECT 1 FROM bookings fb WHERE fb.id = ${fromId} AND fb.status = 'rescheduled')
         AND ${changedNow(toId, now)}`,
@@ -125,7 +124,7 @@ export const cancelWorkflowDeliveriesStatement = (workflowId: number, reason: st
 export function retimeWorkflowDeliveriesStatements(workflowId: number, now: number): SQL[] {
   return [
     sql`UPDATE webhook_deliveries SET updated_at = ${now},
-        due_at = (SELECT ${dueOf} FROM workflows w, bookings b WHERE w.id = webhook_deliveries.workflow_id AND b.id = webhook_deliveries.booking_id)
+        due_at = (SELECT ${timedDueAt} FROM workflows w, bookings b WHERE w.id = webhook_deliveries.workflow_id AND b.id = webhook_deliveries.booking_id)
       WHERE workflow_id = ${workflowId} AND timed = 1 AND status = 'pending' AND attempts = 0`,
     sql`UPDATE webhook_deliveries SET
         status = CASE WHEN due_at <= ${now} THEN 'skipped' ELSE 'pending' END,
