@@ -59,8 +59,8 @@ export const attemptsOf = async (id: string) =>
   (await env.DB.prepare('SELECT at, status, duration_ms, response FROM webhook_attempts WHERE delivery_id = ? ORDER BY at, id').bind(id).all<{ at: number; status: number | null; duration_ms: number; response: string | null }>()).results;
 
 /** Waits until the background send (waitUntil after the commit) has made `n` calls. */
-export async function untilCalls(calls: unknown[], n: number) {
-  for (let i = 0; i < 200 && calls.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+export async function untilCalls(calls: unknown[], n: number, waitMs = 2_000) {
+  for (let i = 0; i < waitMs / 10 && calls.length < n; i++) await new Promise((r) => setTimeout(r, 10));
   // Let the attempt be recorded after its answer.
   await new Promise((r) => setTimeout(r, 30));
 }
