@@ -79,12 +79,13 @@ export const attemptsQuery = (db: Db, deliveryIds: string[]) =>
     .orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.at), asc(webhookAttempts.id));
 
 /** A delivery with its endpoint, for a replay (the endpoint decides who may). */
-export const deliveryWithEndpointQuery = (db: Db, id: string) =>
+/** A delivery with its endpoint, only if the user may manage that endpoint (else none: a 404). */
+export const deliveryWithEndpointQuery = (db: Db, user: SessionUser, id: string) =>
   db
     .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
     .from(webhookDeliveries)
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .where(eq(webhookDeliveries.id, id));
+    .where(and(eq(webhookDeliveries.id, id), endpointsVisibleTo(user)));
 
 /** A fresh endpoint id. */
 export const newEndpointId = () => `ep_${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;

@@ -244,9 +244,8 @@ export async function replayDelivery(
 ): Promise<{ ok: true } | Failure<'not_found' | 'invalid_state'>> {
   const now = ctx.now ?? Date.now();
   const db = getDb(env.DB);
-  const [row] = await deliveryWithEndpointQuery(db, deliveryId);
-  const visible = row && row.endpoint.deletedAt === null && (user.role === 'admin' || row.endpoint.ownerId === user.id);
-  if (!row || !visible) return { ok: false, code: 'not_found', message: 'Delivery not found' };
+  const [row] = await deliveryWithEndpointQuery(db, user, deliveryId);
+  if (!row) return { ok: false, code: 'not_found', message: 'Delivery not found' };
   if (!row.endpoint.active) return { ok: false, code: 'invalid_state', message: 'Resume the webhook before replaying its deliveries' };
   if (row.delivery.dueAt > now) return { ok: false, code: 'invalid_state', message: 'This delivery is not due yet' };
   await db
