@@ -12,15 +12,22 @@ type Row = { figure: string; value: string; baseline: string; ratio: string; goa
 const BENCH_NOW = '2027-01-04T12:00:00Z';
 const SLUG = 'bench-1';
 
-async function weigh(base: string, path: string, headers: Record<string, string>): Promise<{ bytes: number; files: number }> {
-  const html = await (await fetch(`${base}${path}`, { headers })).text();
-  const assets = [...html.matchAll(/<(?:link[^>]+href|script[^>]+src)="(\/[^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
-  let bytes = gzipSync(Buffer.from(html)).length;
-  for (const asset of assets) bytes += gzipSync(Buffer.from(await (await fetch(`${base}${asset}`)).arrayBuffer())).length;
+/** A page's HTML gzipped plus every stylesheet and script it links (as a browser loads them); `files` counts the HTML too. */
+export async function weigh(base: string, path: string, headers: Record<string, string>): Promise<{ bytes: number; files: number }> {
+  const get = async (p: string, h: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${p}`, { headers: h, redirect: 'manual' });
+    // A weight of the sign-in redirect or the 404 page would be a figure of the wrong page.
+    if (!res.ok) throw new Error(`page weight: ${p} answered ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  };
+  const html = await get(path, headers);
+  const assets = [...html.toString('utf8').matchAll(/<(?:link[^>]+href|script[^>]+src)="(\/[^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+  let bytes = gzipSync(html).length;
+  for (const asset of assets) bytes += gzipSync(await get(asset)).length;
   return { bytes, files: 1 + assets.length };
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** `now` and `slug` default to bench/run.ts's clock and first page; other values let it run against a dev server. */
 export async function benchBookerPages(base: string, now = BENCH_NOW, slug = SLUG): Promise<Row[]> {

@@ -13,10 +13,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { benchBookingsPage } from './bookings-page.ts';
 import { benchBookerPages } from './booker-pages.ts';
+import { benchPageWeights } from './page-weights.ts';
 import { benchSlots } from './slots.ts';
 import { benchWorkflows } from './workflows.ts';
 import { benchDistance, benchEdge, edgeData } from './edge.ts';
@@ -174,6 +174,12 @@ async function serverBench() {
       rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
       return;
     }
+    // BENCH_ONLY=weights: every page's gzipped weight (bench/page-weights.ts, bench/booker-pages.ts), nothing else.
+    if (only?.has('weights') && !only.has('server')) {
+      rows.push(...(await benchPageWeights(BASE, token, T)));
+      rows.push(...(await benchBookerPages(BASE, new Date(T).toISOString())));
+      if (!only.has('bookings')) return;
+    }
     if (only && !only.has('server')) {
       rows.push(...(await benchBookingsPage(BASE, auth, timeRequests)));
       return;
@@ -281,42 +287,8 @@ async function serverBench() {
     record(`briefing delivery in the same run, ${delivered} composed from the CRM and kept in the local mailbox`, median(deliveries), 'ms', trivial.median);
     rows.push(...(await benchWorkflows(BASE, auth, T, trivial.median)));
 
-    // Page weight, gzipped: HTML + CSS + JS.
-    const weigh = async (path: string, assets: string[], headers: Record<string, string> = {}) => {
-      let bytes = 0;
-      for (const p of [path, ...assets]) {
-        const res = await fetch(`${BASE}${p}`, { headers, redirect: 'manual' });
-        // A weight of the sign-in redirect or the 404 page would be a figure of the wrong page.
-        if (!res.ok) throw new Error(`page weight: ${p} answered ${res.status}`);
-        bytes += gzipSync(Buffer.from(await res.arrayBuffer())).length;
-      }
-      return bytes;
-    };
-    const bookingsPage = await weigh('/app/bookings', ['/styles.css', '/bookings.js'], { cookie: `session=${token}`, ...nowHeader });
-    rows.push({ figure: 'gzipped weight of /app/bookings, 25 rows (HTML + CSS + JS)', value: `${(bookingsPage / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
-    // Host self-service pages (SPEC 9). The admin sees every page of the organization (500+ here).
-    const cookie = { cookie: `session=${token}`, ...nowHeader };
-    const invite = await fetch(`${BASE}/api/users`, {
-      method: 'POST',
-      // Later than every other email of the run, so the mailbox (newest first, 200 shown) lists it.
-      headers: { 'content-type': 'application/json', ...auth, 'x-test-now': new Date(T + 30 * DAY).toISOString() },
-      body: JSON.stringify({ name: 'Bench Invitee', email: 'bench-invitee@example.com', teamId: 100, role: 'sales_rep' }),
-    });
-    const mailbox = await (await fetch(`${BASE}/dev/mailbox`)).text();
-    const setPasswordPath = mailbox.match(/\/set-password\/[A-Za-z0-9_-]+/)?.[0];
-    const selfService: [string, string, string[], Record<string, string>][] = [
-      ['/app/pages, 500+ pages (admin)', '/app/pages', ['/styles.css', '/pages.js'], cookie],
-      ['/app/pages/new', '/app/pages/new', ['/styles.css', '/pages.js'], cookie],
-      ['/app/pages/:id (a bench page)', '/app/pages/1000', ['/styles.css', '/pages.js'], cookie],
-      ['/app/availability', '/app/availability', ['/styles.css', '/availability.js'], cookie],
-      ['/app/team, 500+ users (admin)', '/app/team', ['/styles.css', '/team.js'], cookie],
-    ];
-    if (invite.ok && setPasswordPath) selfService.push(['/set-password/:token', setPasswordPath, ['/styles.css', '/team.js'], {}]);
-    else console.error(`no invite link for the set-password page weight (POST /api/users → ${invite.status})`);
-    for (const [label, path, assets, headers] of selfService) {
-      const bytes = await weigh(path, assets, headers);
-      rows.push({ figure: `gzipped weight of ${label} (HTML + CSS + JS)`, value: `${(bytes / 1024).toFixed(1)} KB`, baseline: '', ratio: '', goal: '≤ 30 KB' });
-    }
+    // Page weight, gzipped: each page's HTML + the CSS and JS it links (bench/page-weights.ts).
+    rows.push(...(await benchPageWeights(BASE, token, T)));
     // Bookings page for people who live in it (SPEC 13) and the booker's pages (SPEC 10).
     rows.push(...(await benchBookingsPage(BASE, auth, timeRequests)));
     rows.push(...(await benchBookerPages(BASE, new Date(T).toISOString())));
@@ -333,10 +305,10 @@ async function serverBench() {
   }
 }
 
-// BENCH_ONLY=slots,bookings runs a subset: slots (bench/slots.ts), bookings (the Bookings page figures), workflows (the reminder sweep), server (the rest).
+// BENCH_ONLY=slots,bookings runs a subset: slots (bench/slots.ts), bookings (the Bookings page figures), workflows (the reminder sweep), weights (page weights), server (the rest).
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 if (!only || only.has('slots')) rows.push(...(await benchSlots()));
-if (!only || only.has('server') || only.has('bookings') || only.has('workflows')) await serverBench();
+if (!only || only.has('server') || only.has('bookings') || only.has('workflows') || only.has('weights')) await serverBench();
 
 console.log(`\nBenchmarks — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
 const header = { figure: 'figure', value: 'median', baseline: 'trivial route', ratio: 'ratio', goal: 'goal' };

@@ -17,16 +17,18 @@
 
   // List: the active switch (a button, so Space and Enter work) and Copy link.
   for (const sw of document.querySelectorAll('[data-toggle-active]')) {
+    const item = sw.closest('[data-page-id]');
+    const title = () => item.querySelector('.pl-title').textContent.trim();
     sw.addEventListener('click', async () => {
       const next = sw.getAttribute('aria-checked') !== 'true';
       sw.setAttribute('aria-busy', 'true');
-      const r = await api('PATCH', `/api/scheduling-pages/${sw.dataset.id}`, { active: next });
+      const r = await api('PATCH', `/api/scheduling-pages/${item.dataset.pageId}`, { active: next });
       sw.removeAttribute('aria-busy');
-      if (!r.ok) { say(`Couldn't change “${sw.dataset.title}”: ${errorText(r)}`); return; }
+      if (!r.ok) { say(`Couldn't change “${title()}”: ${errorText(r)}`); return; }
       sw.setAttribute('aria-checked', String(next));
       sw.querySelector('.pg-switch-text').textContent = next ? 'On' : 'Off';
-      sw.closest('.pl-item').classList.toggle('pl-off', !next);
-      say(`“${sw.dataset.title}” is ${next ? 'on: it takes bookings' : 'off: it takes no bookings'}.`);
+      item.classList.toggle('pl-off', !next);
+      say(`“${title()}” is ${next ? 'on: it takes bookings' : 'off: it takes no bookings'}.`);
     });
   }
   for (const button of document.querySelectorAll('[data-copy]')) {

@@ -48,6 +48,8 @@
 
   // Each row: Save sends only what changed; the row's status line says what happened.
   for (const form of document.querySelectorAll('form[data-user-form]')) {
+    const row = form.closest('tr');
+    const userId = row.dataset.userId;
     const status = form.parentElement.querySelector('[data-row-status]');
     const fields = () => [...document.querySelectorAll(`[form="${form.id}"]`)];
     const say = (text, bad) => {
@@ -63,19 +65,19 @@
       }
       if (Object.keys(body).length === 0) return say('No changes to save');
       say('Saving…');
-      const r = await api('PATCH', `/api/users/${form.dataset.userId}`, body).catch(() => ({ ok: false, status: 0, data: {} }));
+      const r = await api('PATCH', `/api/users/${userId}`, body).catch(() => ({ ok: false, status: 0, data: {} }));
       if (!r.ok) return say(failure(r), true);
       for (const el of fields()) el.dataset.initial = el.value;
-      say(`Saved: ${form.dataset.name} is now ${fields().map((el) => el.selectedOptions[0].textContent.trim()).join(', ')}`);
+      say(`Saved: ${row.querySelector('.tm-name').textContent.trim()} is now ${fields().map((el) => el.selectedOptions[0].textContent.trim()).join(', ')}`);
     });
     form.querySelector('[data-resend]')?.addEventListener('click', async () => {
       say('Sending a new link…');
-      const r = await api('POST', `/api/users/${form.dataset.userId}/invite`).catch(() => ({ ok: false, status: 0, data: {} }));
+      const r = await api('POST', `/api/users/${userId}/invite`).catch(() => ({ ok: false, status: 0, data: {} }));
       if (!r.ok) return say(failure(r), true);
-      const badge = form.closest('tr').querySelector('[data-status-badge]');
+      const badge = row.querySelector('[data-status-badge]');
       badge.textContent = 'Invited';
       badge.className = 'tm-badge tm-badge-invited';
-      form.closest('tr').querySelector('[data-status-help]').textContent = 'Link not used yet';
+      row.querySelector('[data-status-help]').textContent = 'Link not used yet';
       say('New link sent; older links no longer work');
     });
   }

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Layout } from './layout';
-import type { AssetPath } from './assets';
+import type { ScriptPath, StylePath } from './assets';
 import type { SessionUser } from '../domain/permissions';
 
 /** The signed-in app's sections, in sidebar order. `admin` items show only to admins. */
@@ -15,10 +15,10 @@ export const APP_SECTIONS = [
 
 export type AppSection = (typeof APP_SECTIONS)[number]['id'];
 
-/** Every `/app/*` page: the sidebar (current section marked) beside the page's own content. */
-export function AppShell(props: { user: SessionUser; current: AppSection; title: string; scripts?: AssetPath[]; children: Child }) {
+/** Every `/app/*` page: the sidebar (current section marked) beside the page's own content; `styles`: its area's sheets, after /app.css. */
+export function AppShell(props: { user: SessionUser; current: AppSection; title: string; styles?: StylePath[]; scripts?: ScriptPath[]; children: Child }) {
   return (
-    <Layout title={props.title} scripts={props.scripts} bodyClass="app">
+    <Layout title={props.title} styles={['/app.css', ...(props.styles ?? [])]} scripts={props.scripts} bodyClass="app">
       <nav class="sidebar" aria-label="Main">
         <p class="brand">CRM</p>
         <p class="nav-heading">Tools</p>

@@ -75,7 +75,7 @@ export function AvailabilityPage(props: {
   const { availability, readOnly, target } = props;
   const self = target.id === props.viewer.id;
   return (
-    <AppShell user={props.viewer} current="availability" title="Availability" scripts={readOnly ? [] : ['/availability.js']}>
+    <AppShell user={props.viewer} current="availability" title="Availability" styles={['/availability.css']} scripts={readOnly ? [] : ['/availability.js']}>
       <div class="av-page-head">
         <div>
           <h1>Availability</h1>

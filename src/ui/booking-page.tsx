@@ -48,7 +48,7 @@ export const BookingPage = (props: BookingPageProps) => {
     messages: scriptMessages(t),
   };
   return (
-    <Layout title={p.title} scripts={['/book.js']} lang={props.locale} bodyClass="booker-body">
+    <Layout title={p.title} styles={['/booker.css']} scripts={['/book.js']} lang={props.locale} bodyClass="booker-body">
       <main class="booker" data-slug={p.slug} data-booker={JSON.stringify(data)}>
         <div class="booker-card">
           <aside class="booker-info">

@@ -84,7 +84,7 @@ export function BookingsPage(props: {
   const exportHref = hrefWith(tab, f).replace('/app/bookings?', '/api/bookings/export.csv?');
   const anySelectable = rows.some((b) => selectable(b, tab));
   return (
-    <AppShell user={props.user} current="bookings" title="Bookings" scripts={['/bookings.js']}>
+    <AppShell user={props.user} current="bookings" title="Bookings" styles={['/bookings.css']} scripts={['/bookings.js']}>
       <div class="page-head">
         <h1>Bookings</h1>
         <a class="button-link" href={exportHref} download>

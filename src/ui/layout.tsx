@@ -1,15 +1,20 @@
 import type { Child } from 'hono/jsx';
-import { assetUrl, type AssetPath } from './assets';
+import { assetUrl, type ScriptPath, type StylePath } from './assets';
 
-/** `lang`: the page's language (booker pages speak five; the rest is English). */
-export function Layout(props: { title: string; children: Child; scripts?: AssetPath[]; bodyClass?: string; lang?: string }) {
+/**
+ * `lang`: the page's language (booker pages speak five; the rest is English).
+ * `styles`: the area sheets the page uses, linked after /styles.css in this order (src/ui/assets.ts).
+ */
+export function Layout(props: { title: string; children: Child; styles?: StylePath[]; scripts?: ScriptPath[]; bodyClass?: string; lang?: string }) {
   return (
     <html lang={props.lang ?? 'en'}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <link rel="stylesheet" href={assetUrl('/styles.css')} />
+        {['/styles.css' as const, ...(props.styles ?? [])].map((href) => (
+          <link rel="stylesheet" href={assetUrl(href)} />
+        ))}
         {(props.scripts ?? []).map((src) => (
           <script src={assetUrl(src)} defer />
         ))}

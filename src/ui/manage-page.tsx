@@ -39,7 +39,7 @@ export const ManagePage = (props: { view: ManageView; locale: Locale; picker: Om
   const data: PickerData | null = props.picker ? { ...props.picker, mode: 'manage', messages: scriptMessages(t) } : null;
   const live = v.status === 'confirmed';
   return (
-    <Layout title={`${v.justBooked ? t.booked : t.manageTitle}: ${v.title}`} scripts={['/book.js']} lang={props.locale} bodyClass="booker-body">
+    <Layout title={`${v.justBooked ? t.booked : t.manageTitle}: ${v.title}`} styles={['/booker.css']} scripts={['/book.js']} lang={props.locale} bodyClass="booker-body">
       <main class="booker" data-slug={v.slug} data-booker={data ? JSON.stringify(data) : undefined}>
         <div class="booker-card booker-card-manage">
           <aside class="booker-info">

@@ -170,7 +170,7 @@ export function PageEditor(p: EditorProps) {
   const heading = p.pageId ? d.title || 'Scheduling page' : 'New scheduling page';
   const issueCount = Object.keys(p.issues).length;
   return (
-    <AppShell user={p.user} current="pages" title={heading} scripts={['/pages.js']}>
+    <AppShell user={p.user} current="pages" title={heading} styles={['/editor.css']} scripts={['/pages.js']}>
       <div class="pe-wrap">
       <p class="pe-back">
         <a href="/app/pages">← Scheduling pages</a>

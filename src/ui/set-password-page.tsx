@@ -38,7 +38,7 @@ function PasswordField(props: { name: 'password' | 'confirm'; label: string; hin
 export function SetPasswordPage(props: { token: string; name: string; email: string; errors?: SetPasswordErrors }) {
   const errors = props.errors ?? {};
   return (
-    <Layout title="Set your password" bodyClass="tm-auth">
+    <Layout title="Set your password" styles={['/team.css']} bodyClass="tm-auth">
       <main class="tm-auth-card">
         <p class="tm-brand">Bookings</p>
         <h1>Set your password</h1>
@@ -69,7 +69,7 @@ export function SetPasswordPage(props: { token: string; name: string; email: str
 /** Unknown, used and expired links all get this page: it says nothing of whose link it was. */
 export function DeadSetPasswordLink() {
   return (
-    <Layout title="Link no longer works" bodyClass="tm-auth">
+    <Layout title="Link no longer works" styles={['/team.css']} bodyClass="tm-auth">
       <main class="tm-auth-card">
         <p class="tm-brand">Bookings</p>
         <h1>This link no longer works</h1>

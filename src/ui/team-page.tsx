@@ -65,7 +65,7 @@ function InviteForm({ choices, defaultTeam }: { choices: TeamChoices; defaultTea
 export function TeamPage(props: { user: SessionUser; members: TeamMember[]; choices: TeamChoices; notice?: string }) {
   const invited = props.members.filter((m) => m.status !== 'active').length;
   return (
-    <AppShell user={props.user} current="team" title="Team" scripts={['/team.js']}>
+    <AppShell user={props.user} current="team" title="Team" styles={['/team.css']} scripts={['/team.js']}>
       <div class="tm-head">
         <h1>Team</h1>
         <p class="muted">Invite people, and choose which team they belong to and what their role lets them do. Changes apply at once.</p>

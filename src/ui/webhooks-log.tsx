@@ -178,7 +178,7 @@ export function WebhookLogPage(props: {
 }) {
   const w = props.endpoint;
   return (
-    <AppShell user={props.user} current="webhooks" title={`Deliveries · ${w.url}`} scripts={['/webhooks.js']}>
+    <AppShell user={props.user} current="webhooks" title={`Deliveries · ${w.url}`} styles={['/webhooks.css']} scripts={['/webhooks.js']}>
       <p class="wh-back">
         <a href="/app/webhooks">← Webhooks</a>
       </p>

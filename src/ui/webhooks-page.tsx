@@ -139,7 +139,7 @@ export function WebhooksPage(props: { user: SessionUser; endpoints: EndpointView
   const canEdit = !!props.user.permissions.edit;
   const isAdmin = props.user.role === 'admin';
   return (
-    <AppShell user={props.user} current="webhooks" title="Webhooks" scripts={['/webhooks.js']}>
+    <AppShell user={props.user} current="webhooks" title="Webhooks" styles={['/webhooks.css']} scripts={['/webhooks.js']}>
       <div class="tm-head">
         <h1>Webhooks</h1>
         <p class="muted">

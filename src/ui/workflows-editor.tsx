@@ -226,7 +226,7 @@ export function WorkflowEditor(p: WorkflowEditorProps) {
   const issueCount = Object.keys(p.issues).length;
   const action = p.workflowId ? `/app/workflows/${p.workflowId}` : `/app/workflows/new?pageId=${p.page.id}`;
   return (
-    <AppShell user={p.user} current="workflows" title={heading} scripts={['/workflows.js']}>
+    <AppShell user={p.user} current="workflows" title={heading} styles={['/editor.css', '/workflows.css']} scripts={['/workflows.js']}>
       <div class="pe-wrap">
         <p class="pe-back">
           <a href={listUrl(p.page.id)}>← Workflows of {p.page.title}</a>

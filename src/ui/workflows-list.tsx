@@ -97,7 +97,7 @@ function PagePicker({ pages, current }: { pages: WorkflowPage[]; current: number
 export function WorkflowsList(props: WorkflowsListProps) {
   const { page } = props;
   return (
-    <AppShell user={props.user} current="workflows" title="Workflows" scripts={['/workflows.js']}>
+    <AppShell user={props.user} current="workflows" title="Workflows" styles={['/workflows.css']} scripts={['/workflows.js']}>
       <div class="pl-head">
         <div>
           <h1>Workflows</h1>

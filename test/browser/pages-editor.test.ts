@@ -86,7 +86,7 @@ describe('scheduling pages in Chromium', () => {
 
   it('the active switch toggles with Space and Enter and says so', async () => {
     await rep.goto(`${base}/app/pages`);
-    const toggle = rep.locator(`[data-toggle-active][data-id="${pageId}"]`);
+    const toggle = rep.locator(`[data-page-id="${pageId}"] [data-toggle-active]`);
     expect(await toggle.getAttribute('aria-checked')).toBe('true');
     await toggle.focus();
     await rep.keyboard.press('Space');

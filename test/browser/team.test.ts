@@ -49,7 +49,10 @@ describe('Team page and invitations in Chromium', () => {
     // Inline role change, announced in the row; the admin's own role cannot be changed.
     await row.locator('select[name=role]').selectOption('viewer');
     await row.locator('button[type=submit]').click();
-    await expect.poll(() => row.locator('[data-row-status]').textContent()).toContain('Saved');
+    await expect.poll(() => row.locator('[data-row-status]').textContent()).toContain('Saved: Bea Browser is now');
+    // A new link from the row: the row's status says so (the user is read from the row itself).
+    await row.locator('[data-resend]').click();
+    await expect.poll(() => row.locator('[data-row-status]').textContent()).toContain('New link sent');
     const own = admin.locator('tr', { hasText: 'admin@example.com' }).locator('select[name=role]');
     expect(await own.isDisabled()).toBe(true);
     expect(await own.getAttribute('aria-describedby')).toMatch(/^own-role-/);
