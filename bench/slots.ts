@@ -85,7 +85,9 @@ export async function benchSlots(): Promise<Row[]> {
     const scenario = new Function(`${SCENARIO}; return scenario;`)() as (hosts: number, perHost: number) => Parameters<typeof computeSlots>[0];
     const warm = (hosts: number, perHost: number, runs: number) => {
       const q = scenario(hosts, perHost);
-      for (let i = 0; i < 10; i++) computeSlots(q);
+      // Warm until V8 settles: after the 30,000-booking case its allocation sites are pretenured
+      // for a few hundred calls, which 10 warm-up calls left inside the next case's median.
+      for (let i = 0; i < 300; i++) computeSlots(q);
       const times: number[] = [];
       let count = 0;
       for (let i = 0; i < runs; i++) {

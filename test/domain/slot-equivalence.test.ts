@@ -1,8 +1,9 @@
 /**
  * The engine on zone clocks (offsets read once per window, converted by arithmetic) offers exactly
  * what the TZDate-per-wall-time engine offered (slot-reference.ts): across DST days in a US and
- * an EU zone, half- and quarter-hour zones, Adelaide's +9:30/+10:30 and Lord Howe's 30-minute
- * shift, for every strategy, with overrides, buffers and busy time.
+ * an EU zone, half- and quarter-hour zones (St John's −3:30, Chatham +12:45), Adelaide's
+ * +9:30/+10:30 and Lord Howe's 30-minute shift, for every strategy, with overrides, buffers and
+ * busy time (now and then a block of days).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -24,7 +25,7 @@ const WINDOWS = [
   { from: '2026-10-29', days: 5 },
   { from: '2026-06-10', days: 31 },
 ].map((w) => ({ from: Date.parse(`${w.from}T00:00:00Z`), to: Date.parse(`${w.from}T00:00:00Z`) + w.days * DAY }));
-const ZONES = ['America/New_York', 'America/Los_Angeles', 'Europe/Berlin', 'Europe/London', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Asia/Tokyo', 'UTC'];
+const ZONES = ['America/New_York', 'America/Los_Angeles', 'Europe/Berlin', 'Europe/London', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Adelaide', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham', 'Asia/Tokyo', 'UTC'];
 
 const ruleArb = fc
   .tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 47 }), fc.integer({ min: 1, max: 48 }))
@@ -45,8 +46,9 @@ const hostArb = (id: number, window: { from: number }) =>
       }),
       { maxLength: 3 },
     ),
+    // Mostly meetings of up to 3 hours, now and then a calendar block of one to three days.
     busy: fc.array(
-      fc.tuple(fc.integer({ min: -96, max: 12 * 96 }), fc.integer({ min: 1, max: 12 })).map(([q, len]) => ({
+      fc.tuple(fc.integer({ min: -96, max: 12 * 96 }), fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 96, max: 288 }) })).map(([q, len]) => ({
         start: window.from + q * 15 * MIN,
         end: window.from + (q + len) * 15 * MIN,
       })),
