@@ -69,21 +69,34 @@ export async function benchEdge(base: string, opts: { now: string; individual: s
   const single = await opts.time(30, (i) => post(opts.individual, nextStart(), i));
   rows.push(ratioRow(`booking POST, one host (${JSON.stringify(single.statuses)})`, single.median, opts.trivial, '≤ 3× trivial'));
   const contested = new Date(opts.day + 20 * DAY + 10 * 3_600_000).toISOString();
-  // The floor under it: 100 concurrent requests of the trivial route on the same server.
-  const h0 = performance.now();
-  await Promise.all(Array.from({ length: 100 }, () => fetch(`${base}/healthz`).then((r) => r.arrayBuffer())));
-  const floor = performance.now() - h0;
-  rows.push({ figure: '100 concurrent trivial requests (/healthz), all answered', value: `${floor.toFixed(0)} ms`, baseline: '', ratio: '', goal: '' });
-  const t0 = performance.now();
-  const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => post(opts.individual, contested, 1000 + i).then((r) => r.status)));
-  const all = performance.now() - t0;
-  const won = answers.filter((s) => s === 201).length;
+  // The floor under it: 100 concurrent requests of the trivial route on the same server. The
+  // client's 100 connections are opened (and kept alive) by an unmeasured burst first, so both
+  // bursts below run on open connections: what they measure is the server, not connection setup
+  // (which, measured, made no difference: wrangler dev's own throughput is the floor).
+  const burst = async (make: (i: number) => Promise<Response>) => {
+    const t = performance.now();
+    const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => make(i).then(async (r) => (await r.arrayBuffer(), r.status))));
+    return { ms: performance.now() - t, statuses };
+  };
+  await burst(() => fetch(`${base}/healthz`));
+  const floor = (await burst(() => fetch(`${base}/healthz`))).ms;
+  rows.push({ figure: '100 concurrent trivial requests (/healthz, open connections), all answered', value: `${floor.toFixed(0)} ms`, baseline: '', ratio: '', goal: '' });
+  const contest = await burst((i) => post(opts.individual, contested, 1000 + i));
+  const won = contest.statuses.filter((s) => s === 201).length;
+  const lost = contest.statuses.filter((s) => s === 409).length;
   rows.push({
-    figure: `100 concurrent contenders for one slot, all answered (${won}× 201, ${answers.filter((s) => s === 409).length}× 409)`,
-    value: `${all.toFixed(0)} ms`,
+    figure: `100 concurrent contenders for one slot, all answered (${won}× 201, ${lost}× 409)`,
+    value: `${contest.ms.toFixed(0)} ms`,
     baseline: `${single.median.toFixed(2)} ms (one booking POST)`,
-    ratio: `${(all / single.median).toFixed(2)}×`,
+    ratio: `${(contest.ms / single.median).toFixed(2)}×`,
     goal: '≤ 6× one booking POST, exactly one 201',
+  });
+  rows.push({
+    figure: 'the same 100 contenders beside the 100 concurrent trivial requests',
+    value: `${contest.ms.toFixed(0)} ms`,
+    baseline: `${floor.toFixed(0)} ms (100 × /healthz)`,
+    ratio: `${(contest.ms / floor).toFixed(2)}×`,
+    goal: '',
   });
 
   // D1 round trips per endpoint (sequential; route and the hosts' objects together).

@@ -11,10 +11,11 @@
  * refuses early what D1 would refuse; D1's overlap trigger stays the guard for everything else.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { Bindings } from './env';
+import { isNonProduction, type Bindings } from './env';
 import { meteredD1, roundTripsOf } from './db/client';
 import { executeReservation, SLOT_TAKEN, type ReservationJob, type ReservationResult } from './services/reservations';
 import { HeldTime, VIEW_TTL_MS } from './services/reservations/held-time';
+import { stopwatch, type Spans } from './http/server-timing';
 
 /**
  * How a booking's hosts decide an early refusal: `any` (one host, or collective: every host
@@ -26,8 +27,11 @@ export type EarlyCheck = { pageId: number; slot: number; start: number; end: num
 /** One object's part of a job: its host, the hosts after it in lock order, the early check. */
 export type HostStep = { hostId: number; rest: number[]; early: EarlyCheck | null; viewOf: number[] };
 
-/** What the answer says about D1: round trips the job made, for the request's meter. */
-export type StepResult = ReservationResult & { roundTrips?: number };
+/**
+ * What the answer says about D1: round trips the job made, for the request's meter; outside
+ * production, where the object's time went (its queue, the job's reads and commit) as spans.
+ */
+export type StepResult = ReservationResult & { roundTrips?: number; spans?: Spans };
 
 export class HostSchedule extends DurableObject<Bindings> {
   private tail: Promise<unknown> = Promise.resolve();
@@ -44,17 +48,19 @@ export class HostSchedule extends DurableObject<Bindings> {
   async runExclusive(job: ReservationJob, step: HostStep): Promise<StepResult> {
     const refused = this.refuseEarly(step);
     if (refused) return refused;
+    const watch = stopwatch(isNonProduction(this.env) && step.rest.length === 0);
     const run = async (): Promise<StepResult> => {
+      watch.lap('queue');
       // The reservation ahead in the queue may have taken this time meanwhile.
       const refusedNow = this.refuseEarly(step);
-      if (refusedNow) return refusedNow;
+      if (refusedNow) return { ...refusedNow, spans: watch.spans() };
       const viewOf = job.kind === 'book' && !this.held.covers(viewWindow(job)) ? [...step.viewOf, step.hostId] : step.viewOf;
       const taken = !!step.early && this.isKnownSlot(step.early) && this.held.covers(step.early) && this.held.overlaps(step.early);
       const early = step.early && { ...step.early, takenSoFar: step.early.takenSoFar && taken };
-      const result = step.rest.length === 0 ? await this.execute(job, viewOf) : await callHost(this.env, job, { hostId: step.rest[0], rest: step.rest.slice(1), early, viewOf });
+      const result = step.rest.length === 0 ? await this.execute(job, viewOf, watch.lap) : await callHost(this.env, job, { hostId: step.rest[0], rest: step.rest.slice(1), early, viewOf });
       this.learn(step.hostId, result);
       if (step.early && (result.ok || result.code === 'already_booked')) this.knownSlots.set(`${step.early.pageId}:${step.early.slot}`, Date.now());
-      return result;
+      return step.rest.length === 0 ? { ...result, spans: watch.spans() } : result;
     };
     const result = this.tail.then(run, run);
     this.tail = result;
@@ -86,12 +92,12 @@ export class HostSchedule extends DurableObject<Bindings> {
     return false;
   }
 
-  private async execute(job: ReservationJob, viewOf: number[]): Promise<StepResult> {
+  private async execute(job: ReservationJob, viewOf: number[], lap?: (span: string) => void): Promise<StepResult> {
     // Reads and the write at the primary, in one session: its bookmark goes back to the booker,
     // whose next read (through a replica) then sees this write.
     const env = { ...this.env, DB: meteredD1(this.env).withSession('first-primary') as unknown as D1Database };
     try {
-      const result = await executeReservation(env, job, { viewOf });
+      const result = await executeReservation(env, job, { viewOf, lap });
       const bookmark = result.ok ? (env.DB as unknown as D1DatabaseSession).getBookmark() : undefined;
       return { ...result, ...(bookmark ? { bookmark } : {}), roundTrips: roundTripsOf(env.DB) };
     } catch (error) {
@@ -106,7 +112,7 @@ export class HostSchedule extends DurableObject<Bindings> {
    * committed) the view is dropped and rebuilt from D1 by the next booking.
    */
   private learn(hostId: number, result: StepResult) {
-    if (!result.ok && ((result.code === 'unavailable' && !result.pageChanged) || result.code === 'internal')) return this.held.forget();
+    if (!result.ok && ((result.code === 'unavailable' && !result.pageChanged && !result.rateLimited) || result.code === 'internal')) return this.held.forget();
     if (!result.ok && result.pageChanged) this.knownSlots.clear();
     if (result.views?.hostIds.includes(hostId)) this.held.load(result.views.window, result.views.held.filter((h) => h.hostId === hostId));
     if (result.ok && result.claims) this.held.apply(result.claims.released, result.claims.added.filter((h) => h.hostId === hostId));

@@ -1,6 +1,7 @@
 import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
-import type { ZodType } from 'zod';
+import { validator } from 'hono/validator';
+import type { z, ZodType } from 'zod';
 import { validationFailed } from './errors';
 
 /**
@@ -10,6 +11,29 @@ import { validationFailed } from './errors';
 export const validate = <T extends ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
   zValidator(target, schema, (result) => {
     if (!result.success) throw validationFailed(result.error as never);
+  });
+
+type Parsed = { schema: ZodType; value: unknown; result: z.ZodSafeParseResult<unknown> };
+const parses = new WeakMap<Request, Parsed>();
+
+/**
+ * One request's body through one schema, parsed once: a middleware that looked at the body
+ * first (the booking guard) and the route's validator share the verdict.
+ */
+export function parseOnce<T extends ZodType>(request: Request, schema: T, value: unknown): z.ZodSafeParseResult<z.output<T>> {
+  const kept = parses.get(request);
+  if (kept && kept.schema === schema && kept.value === value) return kept.result as z.ZodSafeParseResult<z.output<T>>;
+  const result = schema.safeParse(value);
+  parses.set(request, { schema, value, result });
+  return result as z.ZodSafeParseResult<z.output<T>>;
+}
+
+/** Like validate('json', schema), reusing a parse a middleware already made of this same body (parseOnce). */
+export const validateJson = <T extends ZodType>(schema: T) =>
+  validator('json', (value, c): z.output<T> => {
+    const result = parseOnce(c.req.raw, schema, value);
+    if (!result.success) throw validationFailed(result.error as never);
+    return result.data;
   });
 
 /**

@@ -7,9 +7,13 @@ import { carryBookmark, readDb, readSessionBookmark } from '../http/d1-session';
 import { loadPageBySlug, publicPageJson, type PageWithHosts } from '../db/pages';
 import { validateAnswers } from '../domain/questions';
 import { hashToken, newManageToken } from '../domain/tokens';
-import { ApiError, notFound, validationFailed } from '../http/errors';
+import { ApiError, notFound, rateLimited, validationFailed } from '../http/errors';
 import { isoInstant, timeZone, typedText } from '../http/schemas';
-import { validate } from '../http/validate';
+import { validate, validateJson } from '../http/validate';
+import { addSpans, timed } from '../http/server-timing';
+import { BLOCKED_MESSAGE, deferredLimits } from '../http/booking-guard';
+import { LIMIT_PERIOD_SECONDS } from '../http/rate-limit';
+import { recordBlocked } from '../services/abuse-blocklist';
 import { runUnderHostLocks } from '../host-schedule';
 import { manageUrlFor, type ReservationResult } from '../services/reservations';
 import { afterCommit } from '../services/after-commit';
@@ -56,6 +60,8 @@ export const bookingRequest = z.strictObject({
 /** Maps a failed reservation to the API error; success passes through. */
 export function reservationError(result: Exclude<ReservationResult, { ok: true }>): ApiError {
   if (result.code === 'validation_failed') return validationFailed([{ path: ['start'], message: result.message }], result.message);
+  if (result.code === 'forbidden') return new ApiError('forbidden', BLOCKED_MESSAGE);
+  if (result.rateLimited) return rateLimited(LIMIT_PERIOD_SECONDS);
   if (result.code === 'internal') throw new Error(result.message);
   // The host's Durable Object went away mid-call (reset, deploy): transient, the caller may retry.
   if (result.code === 'unavailable') return new ApiError('unavailable', result.message, undefined, 2);
@@ -67,27 +73,47 @@ export function reservationError(result: Exclude<ReservationResult, { ok: true }
  * reading the page again: the host's object re-reads the page in its own read batch and answers
  * pageChanged when the copy is out of date, and the POST then reads it and tries again.
  */
-const recentPages = new Map<string, { page: PageWithHosts; at: number }>();
+const recentPages = new Map<string, { page: PageWithHosts; json: string; at: number }>();
 const RECENT_MS = 30_000;
 
-async function activePage(db: Db, slug: string) {
-  const page = await loadPageBySlug(db, slug);
+/** Keeps (or drops) the page as just read; a missing or inactive page is a 404. */
+function keepPage(slug: string, page: PageWithHosts | undefined, json = JSON.stringify(page)) {
   if (!page || !page.active) {
     recentPages.delete(slug);
     throw notFound('This scheduling page does not exist');
   }
   if (recentPages.size > 500) recentPages.clear();
-  recentPages.set(slug, { page, at: Date.now() });
+  recentPages.set(slug, { page, json, at: Date.now() });
   return page;
 }
 
-const recent = (slug: string) => {
+const activePage = async (db: Db, slug: string) => keepPage(slug, await loadPageBySlug(db, slug));
+
+const recentEntry = (slug: string) => {
   const kept = recentPages.get(slug);
-  return kept && Date.now() - kept.at < RECENT_MS ? kept.page : undefined;
+  return kept && Date.now() - kept.at < RECENT_MS ? kept : undefined;
 };
+const recent = (slug: string) => recentEntry(slug)?.page;
+
+/**
+ * The slots of a page, from this isolate's copy of it when there is one: the page is read
+ * again alongside the engine's reads (one round trip instead of two in turn) and the answer
+ * stands only if the page read is the copy; else the slots are computed again from it.
+ */
+async function slotsOf(c: Context<AppEnv>, slug: string, from: number, to: number) {
+  const db = readDb(c);
+  const now = c.get('now').getTime();
+  const kept = recentEntry(slug);
+  if (!kept) return (await publicSlots(c.env, db, await activePage(db, slug), from, to, now)).slots;
+  const [fresh, answer] = await Promise.all([loadPageBySlug(db, slug), publicSlots(c.env, db, kept.page, from, to, now)]);
+  const json = JSON.stringify(fresh);
+  const page = keepPage(slug, fresh, json);
+  if (json === kept.json) return answer.slots;
+  return (await publicSlots(c.env, db, page, from, to, now)).slots;
+}
 
 /** One attempt at the booking under its hosts' locks, with the page as this request knows it. */
-async function reserve(c: Context<AppEnv>, page: PageWithHosts, body: z.infer<typeof bookingRequest>, token: string, tokenHash: string) {
+async function reserve(c: Context<AppEnv>, page: PageWithHosts, body: z.infer<typeof bookingRequest>, token: string, tokenHash: string, limits = deferredLimits(c)) {
   const answers = body.answers ?? {};
   const issues = validateAnswers(page.questions, answers);
   if (issues.length) throw validationFailed(issues, 'Some answers need attention');
@@ -118,6 +144,7 @@ async function reserve(c: Context<AppEnv>, page: PageWithHosts, body: z.infer<ty
       manageUrl: manageUrlFor(c.env, page.slug, token),
       now: c.get('now').getTime(),
       page,
+      limits,
     },
     lockIds,
     early,
@@ -132,29 +159,37 @@ export const publicRoutes = new Hono<AppEnv>()
     return c.json({ page: publicPageJson(page) });
   })
   .get('/pages/:slug/slots', validate('param', slugParam), validate('query', slotsQuery), async (c) => {
-    const db = readDb(c);
-    const page = await activePage(db, c.req.valid('param').slug);
     const { from, to } = c.req.valid('query');
-    const { slots } = await publicSlots(c.env, db, page, from, to, c.get('now').getTime());
-    return c.json({ slots });
+    return c.json({ slots: await slotsOf(c, c.req.valid('param').slug, from, to) });
   })
-  .post('/pages/:slug/bookings', validate('param', slugParam), validate('json', bookingRequest), async (c) => {
+  .post('/pages/:slug/bookings', validate('param', slugParam), validateJson(bookingRequest), async (c) => {
     const slug = c.req.valid('param').slug;
     const body = c.req.valid('json');
     const token = newManageToken();
-    const tokenHash = await hashToken(token);
-    let page = recent(slug) ?? (await activePage(readDb(c), slug));
-    let result = await reserve(c, page, body, token, tokenHash);
+    const kept = recent(slug);
+    const [tokenHash, known] = await Promise.all([hashToken(token), kept ?? timed(c, 'page', activePage(readDb(c), slug))]);
+    let page = known;
+    let result = await timed(c, 'hosts', reserve(c, page, body, token, tokenHash));
+    addSpans(c, result.spans);
     if (!result.ok && result.pageChanged) {
       // The copy this isolate kept is out of date: read the page and try once more with it.
       recentPages.delete(slug);
       addRoundTrips(c.env.DB, result.roundTrips ?? 0);
       page = await activePage(getDb(c.env.DB), slug); // the primary: a replica may lag behind the object's read
-      result = await reserve(c, page, body, token, tokenHash);
+      // The first attempt counted the limits before its reads found the page changed.
+      result = await reserve(c, page, body, token, tokenHash, undefined);
+      addSpans(c, result.spans);
     }
     const manageUrl = manageUrlFor(c.env, page.slug, token);
     addRoundTrips(c.env.DB, result.roundTrips ?? 0);
+    if (!result.ok && result.code === 'forbidden' && result.blockedBy) {
+      // Recorded for admins (SPEC 14); the booker hears only the neutral refusal.
+      await recordBlocked(c.env.DB, { email: body.email, entry: result.blockedBy, pageSlug: slug, clientIp: c.get('clientIp'), at: c.get('now').getTime() });
+    }
     if (!result.ok) throw reservationError(result);
+    // The object's read batch found the page as this copy has it: good for another while.
+    const entry = recentPages.get(slug);
+    if (entry?.page === page) entry.at = Date.now();
     if (result.booking) settleRoundTrips(c.env.DB);
     afterCommit(c, result);
     carryBookmark(c, result.bookmark);

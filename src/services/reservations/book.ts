@@ -1,13 +1,13 @@
 /** A booker takes a slot: a new occurrence (series, booking, claims), or a seat in a group occurrence. */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Bindings } from '../../env';
 import { getDb, together, type Db } from '../../db/client';
-import { activities, bookingAttendees, bookingSeries, bookings, type Booking } from '../../db/schema';
+import { activities, blocklistEntries, bookingAttendees, bookingSeries, bookings, type Booking } from '../../db/schema';
 import { loadPageById, type PageWithHosts } from '../../db/pages';
 import { publicBookingJson, type PublicBooking } from '../public-booking';
 import { storeManageToken } from '../../db/manage-tokens';
 import type { OutboxEmail } from '../../email/outbox';
-import { fail, SLOT_TAKEN, type BookJob, type HeldView, type ReservationResult } from './types';
+import { fail, SLOT_TAKEN, type BookJob, type HeldView, type ReservationFailure, type ReservationResult } from './types';
 import { commitReading, eventStatements, queueInto, type Statements } from './commit';
 import { checkSlot, claimStatements, cursorsQuery, heldQuery, pickRoundRobin, seatCountChange } from './claims';
 import { personIdByEmail, seatStatements, upsertPerson } from './people';
@@ -30,18 +30,40 @@ function answer(page: PageWithHosts, rows: unknown[]): PublicBooking {
 }
 
 /** What a booking's Durable Objects ask of it beyond the booking: their hosts' view around its start. */
-export type BookOptions = { viewOf?: number[] };
+export type BookOptions = { viewOf?: number[]; lap?: (span: string) => void };
+
+/**
+ * The blocklist entry refusing the booker (SPEC 14): their address itself or its domain, two
+ * primary-key lookups (as services/abuse-blocklist.ts matches them), read in the booking's batch.
+ */
+const blocklistQuery = (db: Db, email: string) =>
+  db
+    .select({ pattern: blocklistEntries.pattern })
+    .from(blocklistEntries)
+    .where(inArray(blocklistEntries.pattern, [email, `*@${email.slice(email.lastIndexOf('@') + 1)}`]))
+    .limit(1);
+
+/** Counts the job's abuse limits (both side by side); a failure when either says no. */
+async function overLimit(env: Bindings, limits: BookJob['limits']): Promise<ReservationFailure | null> {
+  if (!limits) return null;
+  const [byClient, byEmail] = await Promise.all([env.BOOKING_IP_LIMITER.limit({ key: limits.clientKey }), env.BOOKING_EMAIL_LIMITER.limit({ key: limits.email })]);
+  return byClient.success && byEmail.success ? null : { ...fail('unavailable', 'Too many requests, try again in a moment'), rateLimited: true };
+}
 
 export async function book(env: Bindings, db: Db, job: BookJob, opts: BookOptions = {}): Promise<ReservationResult> {
+  const limited = await overLimit(env, job.limits);
+  if (limited) return limited;
+  opts.lap?.('limits');
   const page = job.page ?? (await loadPageById(db, job.pageId));
   if (!page || !page.active) return fail('not_found', 'This scheduling page does not exist');
   // Everything the booking reads goes to D1 in one batch (see together): the page as it is
-  // now, the slot re-check's context, round robin's cursors, a group occurrence at the start,
-  // and the hosts' held meetings around it for their Durable Objects.
+  // now, the blocklist, the slot re-check's context, round robin's cursors, a group occurrence
+  // at the start, and the hosts' held meetings around it for their Durable Objects.
   const reads = getDb(together(db.$client));
   const window = { start: job.start - 2 * DAY, end: job.start + 2 * DAY };
-  const [fresh, checked, cursors, atStart, held] = await Promise.all([
+  const [fresh, blocked, checked, cursors, atStart, held] = await Promise.all([
     job.page ? loadPageById(reads, job.pageId) : page,
+    reads.batch([blocklistQuery(reads, job.booker.email)]).then(([rows]) => rows[0]?.pattern),
     checkSlot(env, reads, page, job.start, job.now),
     page.strategy === 'round_robin' ? reads.batch([cursorsQuery(reads, page.id)]).then(([rows]) => rows) : undefined,
     page.strategy === 'group'
@@ -49,10 +71,13 @@ export async function book(env: Bindings, db: Db, job: BookJob, opts: BookOption
       : [],
     opts.viewOf?.length ? reads.batch([heldQuery(reads, opts.viewOf, window)]).then(([rows]) => rows) : undefined,
   ]);
+  opts.lap?.('reads');
   if (!fresh || !fresh.active) return fail('not_found', 'This scheduling page does not exist');
   // The route's copy is older than the page (its locks may be the wrong hosts'): it reads again.
   if (JSON.stringify(fresh) !== JSON.stringify(page)) return { ...fail('unavailable', 'The page changed a moment ago, try again'), pageChanged: true };
   const views: HeldView | undefined = held && opts.viewOf ? { window, hostIds: opts.viewOf, held } : undefined;
+  // Before the slot's verdict: a blocked booker hears neither that it is free nor that it is taken.
+  if (blocked) return { ...fail('forbidden', 'This booking could not be completed'), blockedBy: blocked, views };
   if ('ok' in checked) return { ...checked, views };
   const { slot } = checked;
   const start = job.start;
@@ -164,7 +189,9 @@ export async function book(env: Bindings, db: Db, job: BookJob, opts: BookOption
     queue(emailFor('booking_host_notification', ctx, { ...host, timezone: null }, { bookerName: b.name, bookerEmail: b.email, notes: b.notes, now: job.now }));
   }
   statements.push(...eventStatements(db, { type: 'booking.created', bookingId, attendeeId, now: job.now }));
+  opts.lap?.('compose');
   const done = await commitReading(db, statements, answerReads(db, bookingId, attendeeId));
+  opts.lap?.('commit');
   if ('ok' in done) {
     await meet?.undo();
     // D1's guard refused: the view read before the commit still holds (nothing was written).

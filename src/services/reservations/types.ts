@@ -26,6 +26,12 @@ export type BookJob = {
   now: number;
   /** The page as the route read it: the job re-reads it in its read batch and starts over if it changed. */
   page?: PageWithHosts;
+  /**
+   * Abuse limits still to count (SPEC 14: the client's address by limitKey, the booker's email),
+   * at the booking's turn in its host's object and before it reads D1: a contender the object
+   * refuses as taken never counts, a booking over a limit reads and writes nothing (http/booking-guard.ts).
+   */
+  limits?: { clientKey: string; email: string };
 };
 export type RescheduleJob = {
   kind: 'reschedule';
@@ -45,8 +51,12 @@ export type ReservationJob = BookJob | RescheduleJob | CancelJob | LeaveSeatJob 
 export type ReservationFailure = {
   ok: false;
   // unavailable: a host's Durable Object was reset mid-call (host-schedule.ts); 503, retry.
-  code: 'already_booked' | 'invalid_state' | 'validation_failed' | 'not_found' | 'internal' | 'unavailable';
+  // forbidden: the booker is on the blocklist (blockedBy: the entry), read in the booking's own read batch.
+  code: 'already_booked' | 'invalid_state' | 'validation_failed' | 'not_found' | 'internal' | 'unavailable' | 'forbidden';
   message: string;
+  blockedBy?: string;
+  /** An 'unavailable' because the booking is over an abuse limit it counted (BookJob.limits): the route answers 429. */
+  rateLimited?: true;
   views?: HeldView;
   /** The page the route sent is not the page now (an 'unavailable'): the route reads it and tries again (public.ts). */
   pageChanged?: true;
