@@ -4,8 +4,15 @@ import * as schema from './schema';
 /** A D1 binding or one of its Sessions (read replicas with a bookmark, see publicReads). */
 export type D1Client = D1Database | D1DatabaseSession;
 
-export const getDb = (d1: D1Client) => drizzle(d1 as D1Database, { schema });
-export type Db = ReturnType<typeof getDb>;
+const makeDb = (d1: D1Client) => drizzle(d1 as D1Database, { schema });
+export type Db = ReturnType<typeof makeDb>;
+/** One drizzle instance per D1 client: building one walks the whole schema, and a booking asks several times. */
+const dbs = new WeakMap<object, Db>();
+export const getDb = (d1: D1Client): Db => {
+  let db = dbs.get(d1);
+  if (!db) dbs.set(d1, (db = makeDb(d1)));
+  return db;
+};
 
 /**
  * Round trips to D1, counted per request or Durable Object job: at the edge each sequential

@@ -27,14 +27,11 @@ export const blocklistBody = z.strictObject({ entries: z.array(blocklistEntry).m
 const RECENT_BLOCKED = 50;
 const KEEP_BLOCKED_MS = 90 * 86_400_000;
 
-/** The entries that would refuse `email` (lowercase): the address itself or its domain. */
-const candidates = (email: string) => [email, `*@${email.slice(email.lastIndexOf('@') + 1)}`];
-
-/** The entry refusing this booker email, if any: two primary-key lookups. */
-export async function blockingEntry(d1: D1Database, email: string): Promise<string | null> {
-  const [own, domain] = candidates(email);
-  return d1.prepare('SELECT pattern FROM blocklist_entries WHERE pattern IN (?, ?) LIMIT 1').bind(own, domain).first<string>('pattern');
-}
+/**
+ * The entries that would refuse `email` (lowercase): the address itself or its domain. A booking
+ * reads them in its own read batch (services/reservations/book.ts), two primary-key lookups.
+ */
+export const blockingCandidates = (email: string) => [email, `*@${email.slice(email.lastIndexOf('@') + 1)}`];
 
 export type BlockedAttempt = { email: string; entry: string; pageSlug: string; clientIp: string; at: number };
 

@@ -11,6 +11,7 @@ import { fail, SLOT_TAKEN, type BookJob, type HeldView, type ReservationFailure,
 import { commitReading, eventStatements, queueInto, type Statements } from './commit';
 import { checkSlot, claimStatements, cursorsQuery, heldQuery, pickRoundRobin, seatCountChange } from './claims';
 import { personIdByEmail, seatStatements, upsertPerson } from './people';
+import { blockingCandidates } from '../abuse-blocklist';
 import { pickHosts } from './loads';
 import { emailFor, meetingUrlFor } from './emails';
 import { attendeesFollowUp, createMeetEvent, type CalendarFields } from './calendar';
@@ -32,16 +33,9 @@ function answer(page: PageWithHosts, rows: unknown[]): PublicBooking {
 /** What a booking's Durable Objects ask of it beyond the booking: their hosts' view around its start. */
 export type BookOptions = { viewOf?: number[]; lap?: (span: string) => void };
 
-/**
- * The blocklist entry refusing the booker (SPEC 14): their address itself or its domain, two
- * primary-key lookups (as services/abuse-blocklist.ts matches them), read in the booking's batch.
- */
+/** The blocklist entry refusing the booker (SPEC 14), read in the booking's batch. */
 const blocklistQuery = (db: Db, email: string) =>
-  db
-    .select({ pattern: blocklistEntries.pattern })
-    .from(blocklistEntries)
-    .where(inArray(blocklistEntries.pattern, [email, `*@${email.slice(email.lastIndexOf('@') + 1)}`]))
-    .limit(1);
+  db.select({ pattern: blocklistEntries.pattern }).from(blocklistEntries).where(inArray(blocklistEntries.pattern, blockingCandidates(email))).limit(1);
 
 /** Counts the job's abuse limits (both side by side); a failure when either says no. */
 async function overLimit(env: Bindings, limits: BookJob['limits']): Promise<ReservationFailure | null> {
