@@ -78,7 +78,6 @@ export const attemptsQuery = (db: Db, deliveryIds: string[]) =>
     .where(inArray(webhookAttempts.deliveryId, deliveryIds))
     .orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.at), asc(webhookAttempts.id));
 
-/** A delivery with its endpoint, for a replay (the endpoint decides who may). */
 /** A delivery with its endpoint, only if the user may manage that endpoint (else none: a 404). */
 export const deliveryWithEndpointQuery = (db: Db, user: SessionUser, id: string) =>
   db

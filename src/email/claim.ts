@@ -24,7 +24,8 @@ const unleased = (now: number) =>
 
 /**
  * Which rows a claim may take, as the FROM … WHERE of a select over the outbox `o`: pending,
- * due, not held.
+ * due, not held. Each must have a WHERE: SQLite cannot parse INSERT … SELECT … ON CONFLICT
+ * without one.
  */
 export const claimWindow = {
   /** The sweep's page: the oldest due rows, on email_outbox_due_idx (status, next_attempt_at). */
@@ -47,9 +48,9 @@ export const claimWindow = {
  * taken since (a send that died counts). Only rows inserted or taken over are returned, so a
  * row another delivery holds is not claimed twice.
  */
-export const claimSql = (window: SQL, now: number) => sql`INSERT INTO email_outbox_leases
+export const claimSql = (window: SQL, now: number, until = now + LEASE_MS) => sql`INSERT INTO email_outbox_leases
     (outbox_id, until, booking_id, kind, to_address, attempts, fresh)
-  SELECT o.id, ${now + LEASE_MS}, o.booking_id, o.kind, o.to_address, o.attempts, o.text_body = ''
+  SELECT o.id, ${until}, o.booking_id, o.kind, o.to_address, o.attempts, o.text_body = ''
   ${window}
   ON CONFLICT (outbox_id) DO UPDATE SET until = excluded.until, taken = taken + 1, attempts = excluded.attempts, fresh = excluded.fresh
     WHERE email_outbox_leases.until <= ${now}
@@ -58,9 +59,9 @@ export const claimSql = (window: SQL, now: number) => sql`INSERT INTO email_outb
 type ClaimedRow = { id: string; booking_id: string | null; kind: string; to_address: string; attempts: number; fresh: number };
 
 /** One round trip: the window's rows, claimed. `seen` is the page's size. */
-export async function claimRows(d1: D1Database, window: SQL, now: number): Promise<{ claimed: Claimed[]; seen: number }> {
+export async function claimRows(d1: D1Database, window: SQL, now: number, until = now + LEASE_MS): Promise<{ claimed: Claimed[]; seen: number }> {
   // A batch of one: a round trip like .all(), and the place tests interleave a racing cancel.
-  const [{ results }] = await d1.batch<ClaimedRow>([d1Statement(d1, claimSql(window, now))]);
+  const [{ results }] = await d1.batch<ClaimedRow>([d1Statement(d1, claimSql(window, now, until))]);
   const claimed = results.map((r) => ({ id: r.id, bookingId: r.booking_id, kind: r.kind, toAddress: r.to_address, attempts: r.attempts, fresh: r.fresh === 1 }));
   return { claimed, seen: claimed.length };
 }

@@ -15,8 +15,8 @@ import { getDb, type Db } from '../db/client';
 import { chunked, d1Statement } from '../db/batch';
 import { stillDueCondition } from '../db/workflows';
 import { COMPOSERS, type Composed } from './composers';
-import { claimRows, claimWindow, pruneLeasesSql, releaseSql, type Claimed } from './claim';
-import { BOOKER_FACING, attempt, record, type Mail } from './resend-send';
+import { LEASE_MS, claimRows, claimWindow, pruneLeasesSql, releaseSql, type Claimed } from './claim';
+import { BOOKER_FACING, SEND_TIMEOUT_MS, attempt, record, type Mail } from './resend-send';
 
 export { MAX_ATTEMPTS, backoffMs } from './resend-send';
 /**
@@ -40,7 +40,13 @@ const REQUEST_WAIT_BUDGET_MS = 10_000;
  * claiming the due rows (one statement), composing the queued ones, writing what became of them.
  */
 export type SweepTimings = { claimMs: number; composeMs: number; recordMs: number };
-type Pacer = { waitedMs: number; budgetMs: number; timings?: SweepTimings };
+/**
+ * A run stops sending this long before its lease ends (one send's timeout and a margin), so
+ * another run never takes over a row this one may still be sending.
+ */
+const LEASE_MARGIN_MS = SEND_TIMEOUT_MS + 5_000;
+/** startedAt: the run's real start, when its clock read `now`; outOfTime: a lease ran short. */
+type Pacer = { waitedMs: number; budgetMs: number; startedAt: number; outOfTime?: boolean; timings?: SweepTimings };
 const since = (t: number) => performance.now() - t;
 
 /**
@@ -149,8 +155,11 @@ async function deliverWindow(env: Bindings, window: SQL, now: number, pacer: Pac
   const db = getDb(env.DB);
   const timings = pacer.timings ?? { claimMs: 0, composeMs: 0, recordMs: 0 };
   let t = performance.now();
-  const { claimed: rows, seen } = await claimRows(env.DB, window, now);
+  // The lease runs from the moment of the claim (a sweep's later page is claimed well after `now`).
+  const claimedAt = Date.now();
+  const { claimed: rows, seen } = await claimRows(env.DB, window, now, now + (claimedAt - pacer.startedAt) + LEASE_MS);
   timings.claimMs += since(t);
+  const leaseLeft = (aheadMs: number) => Date.now() + aheadMs + LEASE_MARGIN_MS <= claimedAt + LEASE_MS;
   if (rows.length === 0) return { claimed: 0, seen };
   t = performance.now();
   const done = await compose(env, db, rows, now);
@@ -162,24 +171,35 @@ async function deliverWindow(env: Bindings, window: SQL, now: number, pacer: Pac
     return { claimed: rows.length, seen };
   }
   const withKey = { ...env, RESEND_API_KEY: env.RESEND_API_KEY };
-  for (const row of await prepareSends(env, rows, done)) {
+  const mails = await prepareSends(env, rows, done);
+  // Claimed but no longer to be sent (cancelled or moved since the claim): its lease ends now.
+  const sending = new Set(mails.map((m) => m.id));
+  const dropped = rows.filter((r) => !sending.has(r.id) && !done.skippedIds.has(r.id)).map((r) => r.id);
+  for (const [i, row] of mails.entries()) {
+    if (!leaseLeft(0)) {
+      // Out of lease: the rest go back to the due set, untried, for the next run.
+      dropped.push(...mails.slice(i).map((m) => m.id));
+      pacer.outOfTime = true;
+      break;
+    }
     let outcome = await attempt(withKey, row);
     while (outcome.kind === 'retry' && outcome.rateLimited && pacer.waitedMs < pacer.budgetMs) {
       const waitS = outcome.retryAfterSeconds ?? 1;
-      if (waitS > MAX_INLINE_WAIT_S) break;
+      if (waitS > MAX_INLINE_WAIT_S || !leaseLeft(waitS * 1000)) break;
       await new Promise((resolve) => setTimeout(resolve, waitS * 1000));
       pacer.waitedMs += waitS * 1000;
       outcome = await attempt(withKey, row);
     }
     await record(db, row, outcome, now);
   }
+  if (dropped.length) await env.DB.batch(chunked(dropped, 500).map((ids) => d1Statement(env.DB, releaseSql(ids))));
   timings.recordMs += since(t);
   return { claimed: rows.length, seen };
 }
 
 /** Sends the given outbox rows now (right after the commit that wrote them). */
 export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
-  const pacer = { waitedMs: 0, budgetMs: REQUEST_WAIT_BUDGET_MS };
+  const pacer: Pacer = { waitedMs: 0, budgetMs: REQUEST_WAIT_BUDGET_MS, startedAt: Date.now() };
   for (const slice of chunked(ids, 500)) await deliverWindow(env, claimWindow.ids(slice, now), now, pacer);
 }
 
@@ -188,7 +208,7 @@ export async function deliverOutbox(env: Bindings, ids: string[], now: number) {
  * change that queued them instead of waiting for the sweep. On email_outbox_booking_idx.
  */
 export async function deliverDueOfBooking(env: Bindings, bookingId: string, now: number) {
-  await deliverWindow(env, claimWindow.booking(bookingId, now), now, { waitedMs: 0, budgetMs: REQUEST_WAIT_BUDGET_MS });
+  await deliverWindow(env, claimWindow.booking(bookingId, now), now, { waitedMs: 0, budgetMs: REQUEST_WAIT_BUDGET_MS, startedAt: Date.now() });
 }
 
 /**
@@ -196,13 +216,13 @@ export async function deliverDueOfBooking(env: Bindings, bookingId: string, now:
  * briefings all go out in the run that queued them. Nothing before it is due.
  */
 export async function sweepOutbox(env: Bindings, now: number, timings: SweepTimings = { claimMs: 0, composeMs: 0, recordMs: 0 }) {
-  const pacer = { waitedMs: 0, budgetMs: SWEEP_WAIT_BUDGET_MS, timings };
+  const pacer: Pacer = { waitedMs: 0, budgetMs: SWEEP_WAIT_BUDGET_MS, startedAt: Date.now(), timings };
   let attempted = 0;
   while (attempted < MAX_PER_SWEEP) {
     const page = await deliverWindow(env, claimWindow.due(now, Math.min(BATCH, MAX_PER_SWEEP - attempted)), now, pacer);
     attempted += page.seen;
     // Every claimed row leaves the due set (its lease, then sent, failed, skipped or due later).
-    if (page.claimed < BATCH) break;
+    if (page.claimed < BATCH || pacer.outOfTime) break;
   }
   await env.DB.batch([d1Statement(env.DB, pruneLeasesSql(now))]);
   return attempted;

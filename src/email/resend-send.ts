@@ -11,7 +11,7 @@ import type { Claimed } from './claim';
 
 export const MAX_ATTEMPTS = 8;
 /** A send Resend has not answered by then is retried later under the same Idempotency-Key. */
-const SEND_TIMEOUT_MS = 5_000;
+export const SEND_TIMEOUT_MS = 5_000;
 /** Kinds whose delivery the booking itself shows (the Bookings page's email status). */
 export const BOOKER_FACING = ['booking_confirmation', 'host_rescheduled', 'cancellation_booker'];
 

@@ -11,7 +11,7 @@ import { ApiError, notFound, rateLimited, validationFailed } from '../http/error
 import { isoInstant, timeZone, typedText } from '../http/schemas';
 import { validate, validateJson } from '../http/validate';
 import { addSpans, timed } from '../http/server-timing';
-import { BLOCKED_MESSAGE, deferredLimits } from '../http/booking-guard';
+import { BLOCKED_MESSAGE, deferredLimits, type DeferredLimits } from '../http/booking-guard';
 import { LIMIT_PERIOD_SECONDS } from '../http/rate-limit';
 import { recordBlocked } from '../services/abuse-blocklist';
 import { runUnderHostLocks } from '../host-schedule';
@@ -113,7 +113,7 @@ async function slotsOf(c: Context<AppEnv>, slug: string, from: number, to: numbe
 }
 
 /** One attempt at the booking under its hosts' locks, with the page as this request knows it. */
-async function reserve(c: Context<AppEnv>, page: PageWithHosts, body: z.infer<typeof bookingRequest>, token: string, tokenHash: string, limits = deferredLimits(c)) {
+async function reserve(c: Context<AppEnv>, page: PageWithHosts, body: z.infer<typeof bookingRequest>, token: string, tokenHash: string, limits: DeferredLimits | undefined) {
   const answers = body.answers ?? {};
   const issues = validateAnswers(page.questions, answers);
   if (issues.length) throw validationFailed(issues, 'Some answers need attention');
@@ -169,7 +169,7 @@ export const publicRoutes = new Hono<AppEnv>()
     const kept = recent(slug);
     const [tokenHash, known] = await Promise.all([hashToken(token), kept ?? timed(c, 'page', activePage(readDb(c), slug))]);
     let page = known;
-    let result = await timed(c, 'hosts', reserve(c, page, body, token, tokenHash));
+    let result = await timed(c, 'hosts', reserve(c, page, body, token, tokenHash, deferredLimits(c)));
     addSpans(c, result.spans);
     if (!result.ok && result.pageChanged) {
       // The copy this isolate kept is out of date: read the page and try once more with it.

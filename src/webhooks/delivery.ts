@@ -171,11 +171,15 @@ async function waitOutFirstRetry(db: Db, rows: Row[], now: number, startedAt: nu
   for (const slice of chunked(ids))
     retrying.push(...(await rowsQuery(db).where(and(inArray(webhookDeliveries.id, slice), eq(webhookDeliveries.status, 'pending'), eq(webhookDeliveries.attempts, 1), lte(webhookDeliveries.nextAttemptAt, soon)))));
   if (retrying.length === 0) return;
-  const at = Math.max(...retrying.map((r) => r.delivery.nextAttemptAt!));
-  const waitMs = Math.max(0, at - (now + (Date.now() - startedAt)));
-  if (Date.now() - startedAt + waitMs + SEND_TIMEOUT_MS > REQUEST_BUDGET_MS) return;
+  // The full delay from now, when the first attempts have answered (one that took seconds to fail
+  // still gets its 5 s), and only as many retries as one round of parallel sends can fit.
+  const waitMs = Math.max(...retrying.map((r) => r.delivery.nextAttemptAt!)) - now;
+  const fits = (n: number) => Date.now() - startedAt + waitMs + Math.ceil(n / PARALLEL) * SEND_TIMEOUT_MS <= REQUEST_BUDGET_MS;
+  const batch = fits(retrying.length) ? retrying : fits(PARALLEL) ? retrying.slice(0, PARALLEL) : [];
+  if (batch.length === 0) return;
   await new Promise((resolve) => setTimeout(resolve, waitMs));
-  await attemptRows(db, retrying, at);
+  // On the run's clock: never before the row's time, logged when it is really sent.
+  await attemptRows(db, batch, now + (Date.now() - startedAt));
 }
 
 /** Sends the given deliveries now (a test ping, a replay), and their 5 s retry if they fail. */

@@ -140,6 +140,26 @@ describe('outbox delivery through Resend', () => {
     expect(fake.calls[0].idempotencyKey).toBe(id);
   });
 
+  it('a run whose lease runs short stops sending and hands the rest back untried (another run never takes over a row mid-send)', async () => {
+    fake = fakeResend(BASE, [{ status: 200, body: { id: 'msg_first' } }]);
+    const ids = await Promise.all(Array.from({ length: 3 }, () => pendingEmail('booking_host_notification', null)));
+    // The first send takes almost the whole lease (a slow provider, a long page before it).
+    const real = Date.now.bind(Date);
+    const start = real();
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => start + (fake!.calls.length ? 112_000 : 0));
+    try {
+      await deliverOutbox(withResend, ids, NOW.getTime());
+    } finally {
+      clock.mockRestore();
+    }
+    expect(fake.calls).toHaveLength(1);
+    const rows = await Promise.all(ids.map(row));
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(1);
+    // The others are pending, untried and not held: the next run sends them.
+    expect(rows.filter((r) => r.status === 'pending')).toEqual([expect.objectContaining({ attempts: 0 }), expect.objectContaining({ attempts: 0 })]);
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM email_outbox_leases WHERE outbox_id IN (?, ?, ?)`).bind(...ids).first('n')).toBe(0);
+  });
+
   it('two overlapping deliveries of one row send it once', async () => {
     fake = fakeResend(BASE, [{ status: 200 }]);
     const id = await pendingEmail('booking_host_notification', null);

@@ -112,3 +112,16 @@ describe('contenders answered in the host’s object', () => {
     expect(r.status).toBe(400);
   });
 });
+
+describe('abuse limits count a booking once', () => {
+  it('a booking retried because the page changed under it counts once on the email limit (10 a minute)', async () => {
+    const starts = [...(await freeStarts('rosa-demo', '2026-12-09')), ...(await freeStarts('rosa-demo', '2026-12-10'))];
+    expect(starts.length).toBeGreaterThanOrEqual(6);
+    for (const [i, start] of starts.slice(0, 6).entries()) {
+      // Each booking finds the page this isolate kept out of date, and tries again with it.
+      await env.DB.prepare('UPDATE scheduling_pages SET description = ? WHERE slug = ?').bind(`changed ${i}`, 'rosa-demo').run();
+      const r = await book('rosa-demo', start, 'twice@example.org');
+      expect(r.status, await r.clone().text()).toBe(201);
+    }
+  });
+});
