@@ -1,12 +1,13 @@
 import { drizzle } from 'drizzle-orm/d1';
-import * as schema from './schema';
 
 /** A D1 binding or one of its Sessions (read replicas with a bookmark, see publicReads). */
 export type D1Client = D1Database | D1DatabaseSession;
 
-const makeDb = (d1: D1Client) => drizzle(d1 as D1Database, { schema });
+// No `schema`: we never use drizzle's relational `db.query`, and passing one walks every table
+// to build its config each time a client is wrapped (each request's session and metered binding).
+const makeDb = (d1: D1Client) => drizzle(d1 as D1Database);
 export type Db = ReturnType<typeof makeDb>;
-/** One drizzle instance per D1 client: building one walks the whole schema, and a booking asks several times. */
+/** One drizzle instance per D1 client: a booking asks several times. */
 const dbs = new WeakMap<object, Db>();
 export const getDb = (d1: D1Client): Db => {
   let db = dbs.get(d1);

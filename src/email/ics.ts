@@ -44,7 +44,11 @@ export function paramValue(value: string): string {
 /** A calendar address with anything that could end the line removed. */
 const address = (email: string) => email.replace(/[\0-\x20\x7F"]/g, '');
 
-const encoder = new TextEncoder();
+/** UTF-8 octets of one code point (a string of one character, as `for…of` yields them). */
+const octetsOf = (ch: string) => {
+  const cp = ch.codePointAt(0)!;
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+};
 
 /** Folds a content line at 75 octets (RFC 5545 3.1): CRLF + space, never inside a UTF-8 sequence or a surrogate pair. */
 export function foldLine(line: string): string {
@@ -52,7 +56,7 @@ export function foldLine(line: string): string {
   let current = '';
   let octets = 0;
   for (const ch of line) {
-    const size = encoder.encode(ch).length;
+    const size = octetsOf(ch);
     // Continuation lines begin with the space, which counts toward their 75.
     if (octets + size > 75) {
       out.push(current);

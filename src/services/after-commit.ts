@@ -16,7 +16,7 @@ export function afterCommit(c: Context<AppEnv>, result: Committed) {
   const now = c.get('now').getTime();
   // A bulk action names every booking it changed; one after another, so the provider is not flooded.
   const bookingIds = [...new Set([result.bookingId, ...(result.bookingIds ?? [])].filter(Boolean))];
-  const task = Promise.allSettled([
+  const sends = () => Promise.allSettled([
     deliverOutbox(c.env, result.outboxIds, now),
     // Instant workflow messages the change queued (timed ones wait for the sweep after they are due).
     (async () => {
@@ -25,9 +25,14 @@ export function afterCommit(c: Context<AppEnv>, result: Committed) {
     // The change's webhook deliveries (SPEC 12); timed workflow ones wait for their time.
     deliverForBookings(c.env, bookingIds, now),
     syncCalendars(c.env, result.calendar ?? []),
-  ]).then((outcomes) => {
-    for (const o of outcomes) if (o.status === 'rejected') console.error('after commit', o.reason);
-  });
+  ]);
+  // From a later turn of the event loop: the answer is on its way before the first send's D1
+  // call is made (under wrangler dev, local D1 works on this thread and held the answer back).
+  const task = new Promise((r) => setTimeout(r, 0))
+    .then(sends)
+    .then((outcomes) => {
+      for (const o of outcomes) if (o.status === 'rejected') console.error('after commit', o.reason);
+    });
   try {
     c.executionCtx.waitUntil(task);
   } catch {
