@@ -10,10 +10,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { timeRequests } from './timing.ts';
+import { median, timeRequests } from './timing.ts';
 
 type Row = { figure: string; value: string; baseline: string; ratio: string; goal: string };
-type Timer = (n: number, make: (i: number) => Promise<Response>) => Promise<{ median: number; statuses: Record<number, number> }>;
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -40,11 +39,46 @@ const clientIp = () => {
   return { 'x-test-client-ip': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
 };
 
+/** Waits `ms`: after a booking POST, long enough for its after-commit sends (waitUntil) to finish. */
+const idle = (ms = IDLE_MS) => new Promise((r) => setTimeout(r, ms));
+/**
+ * A booking POST's emails, webhooks and calendar sync run after its answer (waitUntil). In
+ * production they run beside other bookers' requests, not in front of them; on wrangler dev they
+ * share this machine's two cores with the next request. So each POST below is timed on an idle
+ * server: the one before it has finished its sends.
+ */
+const IDLE_MS = 150;
+
+/**
+ * Rounds of [trivial, target] in turn, so the machine's noise (2 shared cores) falls on both
+ * sides of a ratio alike; `after` runs untimed after each target (an idle gap after a write).
+ */
+async function interleaved(n: number, target: (i: number) => Promise<Response>, after?: () => Promise<unknown>, trivialUrl?: string) {
+  const trivial: number[] = [];
+  const times: number[] = [];
+  const statuses: Record<number, number> = {};
+  const timeOne = async (make: () => Promise<Response>) => {
+    const t = performance.now();
+    const res = await make();
+    await res.arrayBuffer();
+    return { ms: performance.now() - t, status: res.status };
+  };
+  for (let i = 0; i < n; i++) {
+    trivial.push((await timeOne(() => fetch(trivialUrl!))).ms);
+    const r = await timeOne(() => target(i));
+    times.push(r.ms);
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    await after?.();
+  }
+  return { median: median(times), trivial: median(trivial), statuses };
+}
+
 /**
  * The edge figures on a server already up at `base`, with `individual` a page of one host free
- * on `day` (ISO date) and `now` the request clock. `trivial`: the trivial route's median.
+ * on `day` (ISO date) and `now` the request clock. Each ratio is to the trivial route timed in
+ * the same interleaved rounds.
  */
-export async function benchEdge(base: string, opts: { now: string; individual: string; day: number; trivial: number; time: Timer }): Promise<Row[]> {
+export async function benchEdge(base: string, opts: { now: string; individual: string; day: number }): Promise<Row[]> {
   const rows: Row[] = [];
   const headers = { 'content-type': 'application/json', 'x-test-now': opts.now };
   const post = (slug: string, start: string, i: number) =>
@@ -54,33 +88,34 @@ export async function benchEdge(base: string, opts: { now: string; individual: s
       body: JSON.stringify({ start, name: 'Edge Booker', email: `edge${i}-${ipSeq}@example.org` }),
     });
   const trips = (r: Response) => Number(r.headers.get('x-d1-round-trips') ?? NaN);
+  const healthz = `${base}/healthz`;
 
   // Slots for 31 days of a 3-host collective page.
   const from = new Date(opts.day).toISOString();
   const to = new Date(opts.day + 31 * DAY).toISOString();
   const slotsUrl = `${base}/api/public/pages/${COLLECTIVE_SLUG}/slots?from=${from}&to=${to}`;
-  await opts.time(5, () => fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } }));
-  const slots = await opts.time(40, () => fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } }));
-  rows.push(ratioRow('slots GET, 31 days of a 3-host collective page', slots.median, opts.trivial, '≤ 2× trivial'));
+  const getSlots = () => fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } });
+  await interleaved(5, getSlots, undefined, healthz);
+  const slots = await interleaved(60, getSlots, undefined, healthz);
+  rows.push(ratioRow('slots GET, 31 days of a 3-host collective page (interleaved with /healthz)', slots.median, slots.trivial, '≤ 2× trivial'));
 
-  // One booking POST (distinct free starts of one host), then 100 contenders for one start.
+  // One booking POST at a time on an idle server (distinct free starts of one host), then 100 contenders for one start.
   let seq = 0;
   const nextStart = () => new Date(opts.day + 9 * 3_600_000 + (seq++ % 16) * 30 * MIN + Math.floor(seq / 16) * DAY).toISOString();
-  const single = await opts.time(30, (i) => post(opts.individual, nextStart(), i));
-  rows.push(ratioRow(`booking POST, one host (${JSON.stringify(single.statuses)})`, single.median, opts.trivial, '≤ 3× trivial'));
+  const single = await interleaved(60, (i) => post(opts.individual, nextStart(), i), idle, healthz);
+  rows.push(ratioRow(`booking POST, one host, idle server (interleaved with /healthz; ${JSON.stringify(single.statuses)})`, single.median, single.trivial, '≤ 3× trivial'));
   const contested = new Date(opts.day + 20 * DAY + 10 * 3_600_000).toISOString();
   // The floor under it: 100 concurrent requests of the trivial route on the same server. The
   // client's 100 connections are opened (and kept alive) by an unmeasured burst first, so both
-  // bursts below run on open connections: what they measure is the server, not connection setup
-  // (which, measured, made no difference: wrangler dev's own throughput is the floor).
+  // bursts below run on open connections: what they measure is the server, not connection setup.
   const burst = async (make: (i: number) => Promise<Response>) => {
     const t = performance.now();
     const statuses = await Promise.all(Array.from({ length: 100 }, (_, i) => make(i).then(async (r) => (await r.arrayBuffer(), r.status))));
     return { ms: performance.now() - t, statuses };
   };
-  await burst(() => fetch(`${base}/healthz`));
-  const floor = (await burst(() => fetch(`${base}/healthz`))).ms;
-  rows.push({ figure: '100 concurrent trivial requests (/healthz, open connections), all answered', value: `${floor.toFixed(0)} ms`, baseline: '', ratio: '', goal: '' });
+  await burst(() => fetch(healthz));
+  const floor = (await burst(() => fetch(healthz))).ms;
+  await idle();
   const contest = await burst((i) => post(opts.individual, contested, 1000 + i));
   const won = contest.statuses.filter((s) => s === 201).length;
   const lost = contest.statuses.filter((s) => s === 409).length;
@@ -91,6 +126,15 @@ export async function benchEdge(base: string, opts: { now: string; individual: s
     ratio: `${(contest.ms / single.median).toFixed(2)}×`,
     goal: '≤ 6× one booking POST, exactly one 201',
   });
+  // Why that goal is out of reach on this server: with POST ≤ 3× trivial it asks for 100
+  // contenders in ≤ 18× one trivial request, and 100 trivial requests alone take longer.
+  rows.push({
+    figure: '100 concurrent trivial requests (/healthz, open connections), all answered',
+    value: `${floor.toFixed(0)} ms`,
+    baseline: `${single.trivial.toFixed(2)} ms (one /healthz)`,
+    ratio: `${(floor / single.trivial).toFixed(2)}×`,
+    goal: '(the contender goal with POST ≤ 3× needs ≤ 18×)',
+  });
   rows.push({
     figure: 'the same 100 contenders beside the 100 concurrent trivial requests',
     value: `${contest.ms.toFixed(0)} ms`,
@@ -98,6 +142,8 @@ export async function benchEdge(base: string, opts: { now: string; individual: s
     ratio: `${(contest.ms / floor).toFixed(2)}×`,
     goal: '',
   });
+  rows.push({ figure: 'trivial route /healthz in the interleaved rounds above (median)', value: `${single.trivial.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
+  await idle();
 
   // D1 round trips per endpoint (sequential; route and the hosts' objects together).
   const count = async (label: string, r: Promise<Response>, budget: string) => {
@@ -107,7 +153,7 @@ export async function benchEdge(base: string, opts: { now: string; individual: s
     return res;
   };
   const booked = await count('booking POST, individual', post(opts.individual, nextStart(), 9000), '≤ 3');
-  await count('booking POST, collective (3 hosts)', post(COLLECTIVE_SLUG, new Date(opts.day + 2 * DAY + 13 * 3_600_000).toISOString(), 9001), '≤ 3');
+  await count('booking POST, collective (3 hosts)', post(COLLECTIVE_SLUG, new Date(opts.day + 6 * DAY + 13 * 3_600_000).toISOString(), 9001), '≤ 3');
   await count('booking POST, contender for taken time', post(opts.individual, contested, 9002), 'no D1 in the host object');
   await count('slots GET, 31 days collective', fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } }), '≤ 2');
   await count('page GET', fetch(`${base}/api/public/pages/${opts.individual}`, { headers: { 'x-test-now': opts.now } }), '');
@@ -124,7 +170,9 @@ export async function benchEdge(base: string, opts: { now: string; individual: s
 
 /** Starts `wrangler dev` on `state` and waits for /healthz; answers a stop function. */
 export async function startServer(state: string, port: number, vars: string[] = []) {
-  const env = { ...process.env, CI: 'true' };
+  // Wrangler's local trace store (on by default) writes every request and D1 call as spans into
+  // a SQLite file of its own: a dev tool, no part of production, left out of every figure.
+  const env = { ...process.env, CI: 'true', X_LOCAL_OBSERVABILITY: 'false', X_LOCAL_EXPLORER: 'false' };
   const args = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', state, ...vars.flatMap((v) => ['--var', v])];
   const server = spawn('wrangler', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
   let log = '';
@@ -149,33 +197,36 @@ export async function startServer(state: string, port: number, vars: string[] = 
  * The same state on a server whose every D1 round trip waits 50 ms first (D1_DELAY_MS, never
  * read in production): booking POST and slots GET as a booker far from the database sees them.
  */
-export async function benchDistance(state: string, port: number, opts: { now: string; individual: string; day: number; time: Timer }): Promise<Row[]> {
+export async function benchDistance(state: string, port: number, opts: { now: string; individual: string; day: number }): Promise<Row[]> {
   const stop = await startServer(state, port, ['D1_DELAY_MS:50']);
   const base = `http://127.0.0.1:${port}`;
+  const healthz = `${base}/healthz`;
   try {
-    await opts.time(5, () => fetch(`${base}/healthz`));
-    const trivial = await opts.time(50, () => fetch(`${base}/healthz`));
     const from = new Date(opts.day).toISOString();
     const to = new Date(opts.day + 31 * DAY).toISOString();
-    const slots = await opts.time(10, () => fetch(`${base}/api/public/pages/${COLLECTIVE_SLUG}/slots?from=${from}&to=${to}`, { headers: { 'x-test-now': opts.now, ...clientIp() } }));
+    const getSlots = () => fetch(`${base}/api/public/pages/${COLLECTIVE_SLUG}/slots?from=${from}&to=${to}`, { headers: { 'x-test-now': opts.now, ...clientIp() } });
+    await interleaved(3, getSlots, undefined, healthz);
+    const slots = await interleaved(10, getSlots, undefined, healthz);
     let seq = 0;
-    const post = await opts.time(10, (i) =>
-      fetch(`${base}/api/public/pages/${opts.individual}/bookings`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-test-now': opts.now, ...clientIp() },
-        body: JSON.stringify({ start: new Date(opts.day + 40 * DAY + 9 * 3_600_000 + seq++ * 30 * MIN).toISOString(), name: 'Far Booker', email: `far${i}@example.org` }),
-      }),
+    const post = await interleaved(
+      10,
+      (i) =>
+        fetch(`${base}/api/public/pages/${opts.individual}/bookings`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-test-now': opts.now, ...clientIp() },
+          body: JSON.stringify({ start: new Date(opts.day + 40 * DAY + 9 * 3_600_000 + seq++ * 30 * MIN).toISOString(), name: 'Far Booker', email: `far${i}@example.org` }),
+        }),
+      () => idle(400),
+      healthz,
     );
     return [
-      ratioRow('50 ms per D1 round trip: slots GET, 31 days collective', slots.median, trivial.median),
-      ratioRow(`50 ms per D1 round trip: booking POST (${JSON.stringify(post.statuses)})`, post.median, trivial.median),
+      ratioRow('50 ms per D1 round trip: slots GET, 31 days collective', slots.median, slots.trivial),
+      ratioRow(`50 ms per D1 round trip: booking POST, idle server (${JSON.stringify(post.statuses)})`, post.median, post.trivial),
     ];
   } finally {
     stop();
   }
 }
-
-const time: Timer = timeRequests;
 
 /** Alone: the dev seed, three bench hosts and the collective page, on a fresh local D1. */
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -201,15 +252,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows: Row[] = [];
   const stop = await startServer(state, port);
   try {
-    await time(20, () => fetch(`http://127.0.0.1:${port}/healthz`));
-    const trivial = await time(200, () => fetch(`http://127.0.0.1:${port}/healthz`));
-    rows.push(...(await benchEdge(`http://127.0.0.1:${port}`, { ...opts, trivial: trivial.median, time })));
-    rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
+    await timeRequests(20, () => fetch(`http://127.0.0.1:${port}/healthz`));
+    rows.push(...(await benchEdge(`http://127.0.0.1:${port}`, opts)));
   } finally {
     stop();
   }
   await new Promise((r) => setTimeout(r, 1500));
-  rows.push(...(await benchDistance(state, port, { ...opts, time })));
+  rows.push(...(await benchDistance(state, port, opts)));
   rmSync(state, { recursive: true, force: true });
   for (const r of rows) console.log(`| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.goal} |`);
 }

@@ -9,7 +9,7 @@
  *    page, the Bookings page's counts, filters and CSV export (bench/bookings-page.ts), and the
  *    booker pages' budget (bench/booker-pages.ts).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { benchBookerPages } from './booker-pages.ts';
 import { benchPageWeights } from './page-weights.ts';
 import { benchSlots } from './slots.ts';
 import { benchWorkflows } from './workflows.ts';
-import { benchDistance, benchEdge, edgeData } from './edge.ts';
+import { benchDistance, benchEdge, edgeData, startServer } from './edge.ts';
 import { median, timeRequests } from './timing.ts';
 
 // BENCH_PORT: another port, so two benches (or a helper's dev server) do not meet on one.
@@ -132,25 +132,8 @@ async function serverBench() {
   run(['d1', 'execute', 'DB', '--local', '--persist-to', state, `--file=${file}`]);
   console.error(`loaded ${BOOKINGS} bookings in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
-  const server = spawn('wrangler', ['dev', '--port', String(PORT), '--ip', '127.0.0.1', '--persist-to', state], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    env,
-  });
-  let log = '';
-  server.stdout!.on('data', (d) => (log += d));
-  server.stderr!.on('data', (d) => (log += d));
+  const stopServer = await startServer(state, PORT);
   try {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${BASE}/healthz`)).ok) break;
-      } catch {
-        /* starting */
-      }
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
     const nowHeader = { 'x-test-now': new Date(T).toISOString() };
     // Abuse limits count per client IP (SPEC 14): each booking comes from an address of its own,
     // as real bookers do, so the figures measure booking, not the limiter's 429s.
@@ -209,7 +192,7 @@ async function serverBench() {
         body: JSON.stringify({ start: nextStart(), name: 'Bench Booker', email: `post${i}@example.org` }),
       }),
     );
-    record(`booking POST latency (sequential; ${JSON.stringify(post.statuses)})`, post.median, 'ms', trivial.median);
+    record(`booking POST latency, back to back (each beside the one before's after-commit sends; ${JSON.stringify(post.statuses)})`, post.median, 'ms', trivial.median);
 
     // Throughput under load: many hosts, random future slots (conflicts answer 409).
     let n = 0;
@@ -245,30 +228,9 @@ async function serverBench() {
     });
     record('booking POST latency under load (autocannon p50)', load.latency.p50, 'ms', baseLoad.latency.p50);
 
-    // 100 concurrent contenders for one slot.
-    const contested = new Date(T + 1 * DAY + 5 * 3_600_000).toISOString();
-    const t0 = performance.now();
-    const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        fetch(`${BASE}/api/public/pages/bench-7/bookings`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...nowHeader, ...clientIp() },
-          body: JSON.stringify({ start: contested, name: 'Contender', email: `c${i}@example.org` }),
-        }).then((r) => r.status),
-      ),
-    );
-    const contestMs = performance.now() - t0;
-    const won = answers.filter((s) => s === 201).length;
-    const lost = answers.filter((s) => s === 409).length;
-    rows.push({
-      figure: `100 concurrent contenders, one slot: ${answers.length} answered, ${won}× 201, ${lost}× 409`,
-      value: `${contestMs.toFixed(0)} ms total`,
-      baseline: `${post.median.toFixed(2)} ms (one booking POST)`,
-      ratio: `${(contestMs / post.median).toFixed(2)}×`,
-      goal: '≤ 6× one booking POST, exactly one 201',
-    });
-    // Issue 17: round trips per endpoint, slots of a 3-host collective page (bench/edge.ts).
-    rows.push(...(await benchEdge(BASE, { now: new Date(T).toISOString(), individual: 'bench-11', day: edgeDay, trivial: trivial.median, time: timeRequests })));
+    // Issue 17 (bench/edge.ts): slots of a 3-host collective page, one booking POST on an idle
+    // server and 100 contenders, each beside /healthz in the same rounds; round trips per endpoint.
+    rows.push(...(await benchEdge(BASE, { now: new Date(T).toISOString(), individual: 'bench-11', day: edgeDay })));
 
     // Briefing sweep: 500 due among 100,000 bookings, one sweep per due hour.
     const sweeps: number[] = [];
@@ -294,12 +256,12 @@ async function serverBench() {
     rows.push(...(await benchBookerPages(BASE, new Date(T).toISOString())));
     rows.push({ figure: 'trivial route /healthz (sequential median)', value: `${trivial.median.toFixed(2)} ms`, baseline: '', ratio: '', goal: '' });
   } finally {
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    stopServer();
   }
   try {
     // The same database on a server whose every D1 round trip waits 50 ms (bench/edge.ts).
     await new Promise((r) => setTimeout(r, 2000));
-    rows.push(...(await benchDistance(state, PORT, { now: new Date(T).toISOString(), individual: 'bench-12', day: edgeDay, time: timeRequests })));
+    rows.push(...(await benchDistance(state, PORT, { now: new Date(T).toISOString(), individual: 'bench-12', day: edgeDay })));
   } finally {
     rmSync(state, { recursive: true, force: true });
   }
