@@ -70,10 +70,18 @@ async function compose(env: Bindings, db: Db, rows: Claimed[], now: number) {
   const results = new Map<string, Composed>();
   const depends: D1PreparedStatement[] = [];
   const ctx = { env, db, origin: env.APP_URL.replace(/\/+$/, ''), now };
+  // A composer that throws fails its own kind's rows for this attempt (retried with backoff, then
+  // failed like any send), never the other kinds' nor every later sweep's page.
+  const unComposed: { row: Claimed; error: string }[] = [];
   for (const [kind, ofKind] of byKind) {
-    const out = await COMPOSERS[kind](ctx, ofKind);
-    for (const row of ofKind) results.set(row.id, out.results.get(row.id) ?? { kind: 'skip', reason: 'Not sent: its booking is gone' });
-    depends.push(...out.statements);
+    try {
+      const out = await COMPOSERS[kind](ctx, ofKind);
+      for (const row of ofKind) results.set(row.id, out.results.get(row.id) ?? { kind: 'skip', reason: 'Not sent: its booking is gone' });
+      depends.push(...out.statements);
+    } catch (error) {
+      const message = `Could not compose: ${String((error as Error)?.message ?? error)}`.slice(0, 500);
+      unComposed.push(...ofKind.map((row) => ({ row, error: message })));
+    }
   }
   const fresh = new Set(rows.filter((r) => r.fresh).map((r) => r.id));
   const skipped: { id: string; reason: string }[] = [];
@@ -86,7 +94,7 @@ async function compose(env: Bindings, db: Db, rows: Claimed[], now: number) {
     d1Statement(env.DB, sql`UPDATE email_outbox SET status = 'skipped', last_error = e.value ->> 'reason' FROM json_each(${json(slice)}) AS e WHERE ${PENDING_BY_ID}`),
     d1Statement(env.DB, releaseSql(slice.map((s) => s.id))),
   ]);
-  return { skippedIds: new Set(skipped.map((s) => s.id)), bodies, statements: [...depends, ...skip] };
+  return { notSent: new Set([...skipped.map((s) => s.id), ...unComposed.map((u) => u.row.id)]), unComposed, bodies, statements: [...depends, ...skip] };
 }
 
 /** Booker-facing rows' bookings show the mail as kept (the Bookings page's email status). */
@@ -105,7 +113,7 @@ const keptBookingsStatement = (env: Bindings, rows: Claimed[]) => {
  */
 async function keepLocally(env: Bindings, rows: Claimed[], done: Awaited<ReturnType<typeof compose>>, now: number) {
   const bodyOf = new Map(done.bodies.map((b) => [b.id, b]));
-  const kept = rows.filter((r) => !done.skippedIds.has(r.id));
+  const kept = rows.filter((r) => !done.notSent.has(r.id));
   const entries = kept.map((r) => ({ ...bodyOf.get(r.id), id: r.id, attempts: r.attempts }));
   const statements = [
     ...done.statements,
@@ -132,7 +140,7 @@ type BodyRow = { id: string; subject: string; html: string; text_body: string; i
  */
 async function prepareSends(env: Bindings, rows: Claimed[], done: Awaited<ReturnType<typeof compose>>): Promise<Mail[]> {
   const fresh = new Set(done.bodies.map((b) => b.id));
-  const stored = rows.filter((r) => !done.skippedIds.has(r.id) && !fresh.has(r.id)).map((r) => ({ id: r.id }));
+  const stored = rows.filter((r) => !done.notSent.has(r.id) && !fresh.has(r.id)).map((r) => ({ id: r.id }));
   const stores = chunked(done.bodies, 200).map((slice) =>
     d1Statement(env.DB, sql`UPDATE email_outbox SET subject = e.value ->> 'subject', html = e.value ->> 'html', text_body = e.value ->> 'text'
       FROM json_each(${json(slice)}) AS e WHERE ${PENDING_BY_ID} AND ${stillDueCondition} RETURNING id, subject, html, text_body, ics, ics_method`),
@@ -142,6 +150,7 @@ async function prepareSends(env: Bindings, rows: Claimed[], done: Awaited<Return
       JOIN email_outbox ON ${PENDING_BY_ID} WHERE ${stillDueCondition}`),
   );
   const reads = [...stores, ...loads];
+  if (done.statements.length + reads.length === 0) return []; // nothing left of the page (its composer failed)
   const results = await env.DB.batch<BodyRow>([...done.statements, ...reads]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return results
@@ -163,6 +172,8 @@ async function deliverWindow(env: Bindings, window: SQL, now: number, pacer: Pac
   if (rows.length === 0) return { claimed: 0, seen };
   t = performance.now();
   const done = await compose(env, db, rows, now);
+  // Each counts as an attempt that failed: record() backs it off, or fails it at MAX_ATTEMPTS.
+  for (const { row, error } of done.unComposed) await record(db, { ...row, subject: '', html: '', textBody: '', ics: null, icsMethod: null }, { kind: 'retry', error }, now);
   timings.composeMs += since(t);
   t = performance.now();
   if (!env.RESEND_API_KEY) {
@@ -174,7 +185,7 @@ async function deliverWindow(env: Bindings, window: SQL, now: number, pacer: Pac
   const mails = await prepareSends(env, rows, done);
   // Claimed but no longer to be sent (cancelled or moved since the claim): its lease ends now.
   const sending = new Set(mails.map((m) => m.id));
-  const dropped = rows.filter((r) => !sending.has(r.id) && !done.skippedIds.has(r.id)).map((r) => r.id);
+  const dropped = rows.filter((r) => !sending.has(r.id) && !done.notSent.has(r.id)).map((r) => r.id);
   for (const [i, row] of mails.entries()) {
     if (!leaseLeft(0)) {
       // Out of lease: the rest go back to the due set, untried, for the next run.

@@ -5,6 +5,7 @@ import { call, env, json, seed } from '../helpers';
 import { fakeResend } from '../fakes';
 import { deliverOutbox, sweepOutbox, MAX_ATTEMPTS } from '../../src/email/delivery';
 import { claimRows, claimSql, claimWindow } from '../../src/email/claim';
+import { COMPOSERS } from '../../src/email/composers';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -110,6 +111,37 @@ describe('outbox delivery through Resend', () => {
     expect(await row(id)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
     expect(await body(id)).toMatchObject({ html: '', text_body: '' });
     expect((await row(id)).last_error).toMatch(/network/);
+  });
+
+  it('a composer that throws fails only its own rows, backs them off and gives up at the cap; the rest of the page is sent', async () => {
+    fake = fakeResend(BASE, [{ status: 200, body: { id: 'msg_page' } }]);
+    // A kind whose composer is broken (a bug, or data it cannot read): registered for this test only.
+    COMPOSERS.poisoned = async () => {
+      throw new Error('cannot read the booking');
+    };
+    try {
+      const poisoned = crypto.randomUUID();
+      await env.DB.prepare(
+        `INSERT INTO email_outbox (id, booking_id, kind, to_address, subject, html, text_body, status, attempts, next_attempt_at, created_at)
+         VALUES (?, NULL, 'poisoned', 'host@acme.test', '', '', '', 'pending', 0, ?, ?)`,
+      ).bind(poisoned, NOW.getTime(), NOW.getTime()).run();
+      const fine = await pendingEmail('booking_host_notification', null);
+      let t = NOW.getTime();
+      await sweepOutbox(withResend, t);
+      expect(await row(fine)).toMatchObject({ status: 'sent', provider_message_id: 'msg_page' });
+      const first = await row(poisoned);
+      expect(first).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Could not compose: cannot read the booking' });
+      expect(first.next_attempt_at).toBeGreaterThan(t);
+      expect(await env.DB.prepare('SELECT count(*) AS n FROM email_outbox_leases WHERE outbox_id = ?').bind(poisoned).first('n')).toBe(0);
+      for (let i = 1; i < MAX_ATTEMPTS; i++) {
+        t = (await row(poisoned)).next_attempt_at;
+        await sweepOutbox(withResend, t);
+      }
+      expect(await row(poisoned)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'Could not compose: cannot read the booking' });
+      expect(fake.calls).toHaveLength(1);
+    } finally {
+      delete COMPOSERS.poisoned;
+    }
   });
 
   it('a malformed 200 body counts as transient and is retried with the same key', async () => {
