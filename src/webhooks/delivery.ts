@@ -204,19 +204,26 @@ export async function deliverForBookings(env: Bindings, bookingIds: string[], no
   await waitOutFirstRetry(db, rows, now, startedAt);
 }
 
-/** The cron's sweep: due deliveries a page at a time (retries, timed workflow deliveries, missed immediate sends). */
+/**
+ * The cron's sweep: due deliveries a page at a time (retries, timed workflow deliveries, missed
+ * immediate sends), and the 5 s retry of the first attempts it made (a timed workflow delivery's
+ * first attempt is the sweep's), as a request's run does for its own.
+ */
 export async function sweepWebhooks(env: Bindings, now: number): Promise<number> {
   const db = getDb(env.DB);
   const startedAt = Date.now();
   let seen = 0;
   let attempted = 0;
+  const firsts: Row[] = [];
   while (seen < MAX_PER_SWEEP) {
     const rows = await dueDeliveriesQuery(db, now);
     attempted += await attemptRows(db, rows, now, startedAt);
+    firsts.push(...rows.filter((r) => r.delivery.attempts === 0));
     seen += rows.length;
     // Each row of a page leaves the due set (sent, rescheduled, failed, cancelled, or claimed by another worker).
     if (rows.length < PAGE) break;
   }
+  await waitOutFirstRetry(db, firsts, now, startedAt);
   return attempted;
 }
 

@@ -61,6 +61,21 @@ describe("workflows' webhook action goes through the webhooks engine (SPEC 11/12
     });
   });
 
+  it('a timed delivery whose first attempt (the sweep\'s) fails is retried 5 s later by that same sweep (SPEC 12), not the next one', { timeout: 30_000 }, async () => {
+    fake = receiver('https://flow.test', [{ status: 200 }, { status: 503 }, { status: 200 }]);
+    const start = Date.parse('2027-01-15T15:30:00Z');
+    const id = await book(new Date(start).toISOString());
+    await untilCalls(fake.calls, 1);
+    const timed = (await mine(id)).find((d) => d.workflow_id === reminder)!;
+    await sweepWebhooks(env, start - HOUR);
+    expect(fake.calls.map((c) => c.headers['webhook-id'])).toEqual([expect.any(String), timed.id, timed.id]);
+    const [row] = (await mine(id)).filter((d) => d.id === timed.id);
+    expect(row).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const attempts = await env.DB.prepare('SELECT at, status FROM webhook_attempts WHERE delivery_id = ? ORDER BY at').bind(timed.id).all<{ at: number; status: number }>();
+    expect(attempts.results.map((a) => a.status)).toEqual([503, 200]);
+    expect(attempts.results[1].at - attempts.results[0].at).toBeGreaterThanOrEqual(5_000);
+  });
+
   it('a reschedule moves the pending timed delivery to the new time; a cancel cancels it', async () => {
     fake = receiver('https://flow.test');
     const id = await book('2027-01-18T14:00:00Z');
