@@ -13,7 +13,7 @@ import { seatBooker } from '../db/bookings';
 import type { Bindings } from '../env';
 import type { PageWithHosts } from '../db/pages';
 import { pageRules } from '../db/availability';
-import { computeSlots } from '../domain/slots';
+import { computeSlots, type Slot } from '../domain/slots';
 import { localDateOf, wallBoundaryToUtc } from '../domain/time';
 import { availability } from './availability';
 
@@ -91,12 +91,19 @@ export async function loadPublicBooking(db: Db, owner: { bookingId: string; atte
   return row ? publicBookingJson({ ...row, seat: null }) : null;
 }
 
+const DAY = 86_400_000;
+
 export type PublicSlot = { start: string; end: string; seatsLeft?: number };
+
+/** The engine's slots of the page in [from, to), with the slot context they came from. */
+async function engineSlots(env: Bindings, db: Db, page: PageWithHosts, from: number, to: number, now: number) {
+  const ctx = await availability(env, db, page, from, to);
+  return { ctx, slots: computeSlots({ page: pageRules(page), hosts: ctx.hosts, occurrences: ctx.occurrences, from, to, now }) };
+}
 
 /** The page's free slots in [from, to) as the public API answers them, and its hosts' names. */
 export async function publicSlots(env: Bindings, db: Db, page: PageWithHosts, from: number, to: number, now: number) {
-  const ctx = await availability(env, db, page, from, to);
-  const slots = computeSlots({ page: pageRules(page), hosts: ctx.hosts, occurrences: ctx.occurrences, from, to, now });
+  const { ctx, slots } = await engineSlots(env, db, page, from, to, now);
   const group = page.strategy === 'group';
   return {
     slots: slots.map((s): PublicSlot => (group ? { start: iso(s.start), end: iso(s.end), seatsLeft: s.seatsLeft } : { start: iso(s.start), end: iso(s.end) })),
@@ -105,7 +112,56 @@ export async function publicSlots(env: Bindings, db: Db, page: PageWithHosts, fr
   };
 }
 
-const DAY = 86_400_000;
+/** The slots GET's answer, `{"slots":[...]}`, as publicSlotsJson writes it. */
+export async function publicSlotsBody(env: Bindings, db: Db, page: PageWithHosts, from: number, to: number, now: number): Promise<string> {
+  const { slots } = await engineSlots(env, db, page, from, to, now);
+  return publicSlotsJson(slots, page.strategy === 'group');
+}
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : `${i}`));
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const MINUTE_CLOCKS: string[] = new Array(1440);
+/** 10000-01-01T00:00Z: from there on (and before 1970) toISOString is left to write the year. */
+const ISO_PLAIN_END = 253_402_300_800_000;
+
+/**
+ * Exactly `JSON.stringify({ slots })` of publicSlots' objects for these engine slots, written
+ * as text: a month of a 15-minute page is ~3,000 slots, and a Date and its toISOString for each
+ * start and end, then an object per slot to stringify, cost more than the engine (issue 17).
+ * Each UTC day's "YYYY-MM-DDT" is read from toISOString once; the clock part is arithmetic.
+ * ISO strings and numbers need no JSON escaping.
+ */
+export function publicSlotsJson(slots: readonly Pick<Slot, 'start' | 'end' | 'seatsLeft'>[], group: boolean): string {
+  let dayStart = NaN;
+  let dayPrefix = '';
+  const isoOf = (ms: number): string => {
+    if (!(ms >= 0 && ms < ISO_PLAIN_END) || ms !== Math.floor(ms)) return new Date(ms).toISOString();
+    let r = ms - dayStart;
+    if (!(r >= 0 && r < DAY)) {
+      dayStart = ms - (ms % DAY);
+      dayPrefix = new Date(dayStart).toISOString().slice(0, 11);
+      r = ms - dayStart;
+    }
+    // Slots start on whole minutes: their "HH:MM:00.000Z" is written once per isolate.
+    if (r % MINUTE === 0) return dayPrefix + (MINUTE_CLOCKS[r / MINUTE] ??= `${TWO_DIGITS[(r / HOUR) | 0]}:${TWO_DIGITS[(r % HOUR) / MINUTE]}:00.000Z`);
+    const milli = r % 1000;
+    const seconds = (r - milli) / 1000;
+    const minutes = (seconds - (seconds % 60)) / 60;
+    const hours = (minutes - (minutes % 60)) / 60;
+    return `${dayPrefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes % 60]}:${TWO_DIGITS[seconds % 60]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+  };
+  const parts: string[] = new Array(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i];
+    let part = `{"start":"${isoOf(s.start)}","end":"${isoOf(s.end)}"`;
+    // As JSON.stringify writes it: no key for undefined, null for a non-finite number.
+    if (group && s.seatsLeft !== undefined) part += `,"seatsLeft":${JSON.stringify(s.seatsLeft)}`;
+    parts[i] = `${part}}`;
+  }
+  return `{"slots":[${parts.join(',')}]}`;
+}
+
 /** Zones are at most 26 h apart: this much past a month's end in the page's zone covers it in any zone. */
 const ZONE_SLACK = 2 * DAY;
 
