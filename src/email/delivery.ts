@@ -16,7 +16,7 @@ import { chunked, d1Statement } from '../db/batch';
 import { stillDueCondition } from '../db/workflows';
 import { COMPOSERS, type Composed } from './composers';
 import { LEASE_MS, claimRows, claimWindow, pruneLeasesSql, releaseSql, type Claimed } from './claim';
-import { BOOKER_FACING, SEND_TIMEOUT_MS, attempt, record, type Mail } from './resend-send';
+import { BOOKER_FACING, SEND_TIMEOUT_MS, attempt, record, recordStatements, type Mail } from './resend-send';
 
 export { MAX_ATTEMPTS, backoffMs } from './resend-send';
 /**
@@ -172,8 +172,11 @@ async function deliverWindow(env: Bindings, window: SQL, now: number, pacer: Pac
   if (rows.length === 0) return { claimed: 0, seen };
   t = performance.now();
   const done = await compose(env, db, rows, now);
-  // Each counts as an attempt that failed: record() backs it off, or fails it at MAX_ATTEMPTS.
-  for (const { row, error } of done.unComposed) await record(db, { ...row, subject: '', html: '', textBody: '', ics: null, icsMethod: null }, { kind: 'retry', error }, now);
+  // Each counts as an attempt that failed, backed off or failed at MAX_ATTEMPTS: a batch per 100 rows.
+  for (const slice of chunked(done.unComposed, 100)) {
+    const statements = slice.flatMap(({ row, error }) => recordStatements(db, row, { kind: 'retry', error }, now));
+    await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+  }
   timings.composeMs += since(t);
   t = performance.now();
   if (!env.RESEND_API_KEY) {

@@ -51,7 +51,14 @@ async function send(env: Bindings & { RESEND_API_KEY: string }, row: Mail): Prom
   return { kind: 'failed', error: message };
 }
 
-export async function record(db: Db, row: Mail, outcome: Outcome, now: number) {
+/** What became of a row's attempt, recorded (and its lease ended) in one batch. */
+export async function record(db: Db, row: Claimed, outcome: Outcome, now: number) {
+  const statements = recordStatements(db, row, outcome, now);
+  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+}
+
+/** The statements that record an attempt's outcome: the row, its lease, and a booker-facing row's booking. */
+export function recordStatements(db: Db, row: Claimed, outcome: Outcome, now: number) {
   const attempts = row.attempts;
   const update =
     outcome.kind === 'sent'
@@ -80,7 +87,7 @@ export async function record(db: Db, row: Mail, outcome: Outcome, now: number) {
         .where(eq(bookings.id, row.bookingId)) as unknown as typeof update,
     );
   }
-  await db.batch(statements as [typeof update]);
+  return statements;
 }
 
 
