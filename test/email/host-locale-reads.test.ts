@@ -9,46 +9,11 @@ import { env, seed } from '../helpers';
 import { executeReservation, type BookJob } from '../../src/services/reservations';
 import { hashToken, newManageToken } from '../../src/domain/tokens';
 import type { Bindings } from '../../src/env';
+import { recordingD1 } from '../d1-recorder';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 
 beforeAll(() => seed(NOW));
-
-function countingD1(d1: D1Database) {
-  const counter = { trips: 0, sql: [] as string[] };
-  const real = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
-    const proxy = new Proxy(statement, {
-      get(target, key) {
-        if (key === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), sql);
-        if (key === 'run' || key === 'all' || key === 'first' || key === 'raw')
-          return (...args: unknown[]) => {
-            counter.trips++;
-            counter.sql.push(sql);
-            return (target[key] as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        const value = Reflect.get(target, key, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    real.set(proxy, statement);
-    return proxy;
-  };
-  const db = new Proxy(d1, {
-    get(target, key) {
-      if (key === 'prepare') return (sql: string) => wrap(target.prepare(sql), sql);
-      if (key === 'batch')
-        return (statements: D1PreparedStatement[]) => {
-          counter.trips++;
-          counter.sql.push(`batch of ${statements.length}`);
-          return target.batch(statements.map((s) => real.get(s) ?? s));
-        };
-      const value = Reflect.get(target, key, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { db, counter };
-}
 
 async function bookJob(pageId: number, start: string, email: string): Promise<BookJob> {
   const token = newManageToken();
@@ -72,11 +37,11 @@ describe('a booking inside the host’s lock', () => {
   it('reads the page, the slot context (hosts with their language) and commits: three D1 round trips, host email in the host’s language', async () => {
     await env.DB.prepare("UPDATE users SET locale = 'fr' WHERE email = 'rep2@example.com'").run();
     try {
-      const { db, counter } = countingD1(env.DB);
+      const { db, calls } = recordingD1(env.DB);
       const result = await executeReservation({ ...(env as unknown as Bindings), DB: db }, await bookJob(2, '2026-12-08T14:00:00Z', 'counted.one@example.test'));
       expect(result.ok, JSON.stringify(result)).toBe(true);
       // loadPageById (one query with its hosts), loadSlotContext (one batch), the commit (one batch).
-      expect(counter.trips, counter.sql.join('\n')).toBe(3);
+      expect(calls.length, calls.map((c) => c.sql.join('; ')).join('\n')).toBe(3);
       const notice = await hostNotice((result as { bookingId: string }).bookingId);
       expect(notice).toEqual({ to_address: 'rep2@example.com', subject: 'Nouvelle réservation : Product demo avec Counted Booker' });
     } finally {
@@ -89,12 +54,12 @@ describe('a booking inside the host’s lock', () => {
     try {
       const first = await executeReservation(env as unknown as Bindings, await bookJob(5, '2026-12-08T18:00:00Z', 'seat.one@example.test'));
       expect(first.ok).toBe(true);
-      const { db, counter } = countingD1(env.DB);
+      const { db, calls } = recordingD1(env.DB);
       const joined = await executeReservation({ ...(env as unknown as Bindings), DB: db }, await bookJob(5, '2026-12-08T18:00:00Z', 'seat.two@example.test'));
       expect(joined.ok, JSON.stringify(joined)).toBe(true);
       expect((joined as { bookingId: string }).bookingId).toBe((first as { bookingId: string }).bookingId);
       // The page, the slot context (the occurrence row in the same batch), the commit.
-      expect(counter.trips, counter.sql.join('\n')).toBe(3);
+      expect(calls.length, calls.map((c) => c.sql.join('; ')).join('\n')).toBe(3);
       expect((await hostNotice((joined as { bookingId: string }).bookingId))!.subject).toBe('Neue Buchung: Onboarding webinar mit Counted Booker');
     } finally {
       await env.DB.prepare("UPDATE users SET locale = 'en' WHERE email = 'rep2@example.com'").run();
