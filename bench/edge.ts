@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, timeRequests } from './timing.ts';
+import { interleaved, timeRequests } from './timing.ts';
 
 type Row = { figure: string; value: string; baseline: string; ratio: string; goal: string };
 
@@ -39,8 +39,6 @@ const clientIp = () => {
   return { 'x-test-client-ip': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
 };
 
-/** Waits `ms`: after a booking POST, long enough for its after-commit sends (waitUntil) to finish. */
-const idle = (ms = IDLE_MS) => new Promise((r) => setTimeout(r, ms));
 /**
  * A booking POST's emails, webhooks and calendar sync run after its answer (waitUntil). In
  * production they run beside other bookers' requests, not in front of them; on wrangler dev they
@@ -48,30 +46,7 @@ const idle = (ms = IDLE_MS) => new Promise((r) => setTimeout(r, ms));
  * server: the one before it has finished its sends.
  */
 const IDLE_MS = 150;
-
-/**
- * Rounds of [trivial, target] in turn, so the machine's noise (2 shared cores) falls on both
- * sides of a ratio alike; `after` runs untimed after each target (an idle gap after a write).
- */
-async function interleaved(n: number, target: (i: number) => Promise<Response>, after?: () => Promise<unknown>, trivialUrl?: string) {
-  const trivial: number[] = [];
-  const times: number[] = [];
-  const statuses: Record<number, number> = {};
-  const timeOne = async (make: () => Promise<Response>) => {
-    const t = performance.now();
-    const res = await make();
-    await res.arrayBuffer();
-    return { ms: performance.now() - t, status: res.status };
-  };
-  for (let i = 0; i < n; i++) {
-    trivial.push((await timeOne(() => fetch(trivialUrl!))).ms);
-    const r = await timeOne(() => target(i));
-    times.push(r.ms);
-    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    await after?.();
-  }
-  return { median: median(times), trivial: median(trivial), statuses };
-}
+const idle = (ms = IDLE_MS) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The edge figures on a server already up at `base`, with `individual` a page of one host free
@@ -95,14 +70,14 @@ export async function benchEdge(base: string, opts: { now: string; individual: s
   const to = new Date(opts.day + 31 * DAY).toISOString();
   const slotsUrl = `${base}/api/public/pages/${COLLECTIVE_SLUG}/slots?from=${from}&to=${to}`;
   const getSlots = () => fetch(slotsUrl, { headers: { 'x-test-now': opts.now, ...clientIp() } });
-  await interleaved(5, getSlots, undefined, healthz);
-  const slots = await interleaved(60, getSlots, undefined, healthz);
+  await interleaved(healthz, 5, getSlots);
+  const slots = await interleaved(healthz, 60, getSlots);
   rows.push(ratioRow('slots GET, 31 days of a 3-host collective page (interleaved with /healthz)', slots.median, slots.trivial, '≤ 2× trivial'));
 
   // One booking POST at a time on an idle server (distinct free starts of one host), then 100 contenders for one start.
   let seq = 0;
   const nextStart = () => new Date(opts.day + 9 * 3_600_000 + (seq++ % 16) * 30 * MIN + Math.floor(seq / 16) * DAY).toISOString();
-  const single = await interleaved(60, (i) => post(opts.individual, nextStart(), i), idle, healthz);
+  const single = await interleaved(healthz, 60, (i) => post(opts.individual, nextStart(), i), idle);
   rows.push(ratioRow(`booking POST, one host, idle server (interleaved with /healthz; ${JSON.stringify(single.statuses)})`, single.median, single.trivial, '≤ 3× trivial'));
   const contested = new Date(opts.day + 20 * DAY + 10 * 3_600_000).toISOString();
   // The floor under it: 100 concurrent requests of the trivial route on the same server. The
@@ -207,10 +182,11 @@ export async function benchDistance(state: string, port: number, opts: { now: st
     const from = new Date(opts.day).toISOString();
     const to = new Date(opts.day + 31 * DAY).toISOString();
     const getSlots = () => fetch(`${base}/api/public/pages/${COLLECTIVE_SLUG}/slots?from=${from}&to=${to}`, { headers: { 'x-test-now': opts.now, ...clientIp() } });
-    await interleaved(3, getSlots, undefined, healthz);
-    const slots = await interleaved(10, getSlots, undefined, healthz);
+    await interleaved(healthz, 3, getSlots);
+    const slots = await interleaved(healthz, 10, getSlots);
     let seq = 0;
     const post = await interleaved(
+      healthz,
       10,
       (i) =>
         fetch(`${base}/api/public/pages/${opts.individual}/bookings`, {
@@ -219,7 +195,6 @@ export async function benchDistance(state: string, port: number, opts: { now: st
           body: JSON.stringify({ start: new Date(opts.day + 40 * DAY + 9 * 3_600_000 + seq++ * 30 * MIN).toISOString(), name: 'Far Booker', email: `far${i}@example.org` }),
         }),
       () => idle(400),
-      healthz,
     );
     return [
       ratioRow('50 ms per D1 round trip: slots GET, 31 days collective', slots.median, slots.trivial),

@@ -16,3 +16,21 @@ export async function timeRequests(n: number, make: (i: number) => Promise<Respo
   }
   return { median: median(times), statuses };
 }
+
+/**
+ * Rounds of [trivial, target] in turn, so the machine's noise (2 shared cores) falls on both
+ * sides of a ratio alike; `after` runs untimed after each target (an idle gap after a write).
+ */
+export async function interleaved(trivialUrl: string, n: number, target: (i: number) => Promise<Response>, after?: () => Promise<unknown>) {
+  const trivial: number[] = [];
+  const times: number[] = [];
+  const statuses: Record<number, number> = {};
+  for (let i = 0; i < n; i++) {
+    trivial.push((await timeRequests(1, () => fetch(trivialUrl))).median);
+    const r = await timeRequests(1, () => target(i));
+    times.push(r.median);
+    for (const [status, count] of Object.entries(r.statuses)) statuses[Number(status)] = (statuses[Number(status)] ?? 0) + count;
+    await after?.();
+  }
+  return { median: median(times), trivial: median(trivial), statuses };
+}
